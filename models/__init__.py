@@ -1,0 +1,1 @@
+"""Bundled model weights with their manifest (see MANIFEST.json and README.md here)."""

@@ -1,0 +1,1 @@
+"""The Qt-free, torch-free pipeline: probe, sample, filter, cluster, rank, export."""

@@ -1,0 +1,247 @@
+"""Shared vocabulary of ThumbDesk: the frozen dataclasses every layer speaks.
+
+The pipeline (core), the model layer (ml), the command line and the window (ui) pass
+these objects between each other; nothing here imports more than numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+RejectReason = Literal["dark", "blurry", "uniform", "broken", "duplicate"]
+"""Why a sampled frame did not become a candidate."""
+
+DeviceChoice = Literal["auto", "cpu", "cuda"]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What probing a video file found out, before any frame is analysed."""
+
+    path: str
+    container: str
+    codec: str
+    duration_s: float
+    frame_count: int
+    fps: float
+    coded_width: int
+    coded_height: int
+    rotation: int = 0
+    """Clockwise display rotation in degrees (0, 90, 180, 270) from the file's metadata."""
+    variable_frame_rate: bool = False
+
+    @property
+    def width(self) -> int:
+        """Width as displayed, after rotation."""
+        return self.coded_height if self.rotation in (90, 270) else self.coded_width
+
+    @property
+    def height(self) -> int:
+        """Height as displayed, after rotation."""
+        return self.coded_width if self.rotation in (90, 270) else self.coded_height
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded, upright frame at working resolution (BGR, uint8)."""
+
+    index: int
+    time_s: float
+    image: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class QualityMetrics:
+    """Measured quality of one frame; every filter reads one of these values."""
+
+    luma: float
+    """Mean luma (0-255) of the picture area, letterbox bars excluded."""
+    sharpness: float
+    """Variance of the Laplacian of the picture area at working resolution."""
+    sharpness_rel: float
+    """Sharpness divided by the clip's typical (median) sharpness: 1.0 is typical."""
+    uniformity: float
+    """0 (busy) .. 1 (a single flat colour), from contrast and grey-level entropy."""
+    contrast: float
+    """Standard deviation of luma in the picture area."""
+    entropy: float
+    """Shannon entropy (bits) of the luma histogram in the picture area."""
+    content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """Picture area (x, y, w, h) at working resolution, letterbox/pillarbox bars removed."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A sampled frame that did not become a candidate, and why."""
+
+    frame_index: int
+    time_s: float
+    reason: RejectReason
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """How strongly a frame shows one topic word, in [0, 1]."""
+
+    word: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic word viewers click on, with its popularity weight (any positive number)."""
+
+    word: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class FrameTopics:
+    """What the topic model says about one frame."""
+
+    popularity: float
+    """Topic-weighted popularity of the frame in [0, 1]."""
+    topics: tuple[TopicScore, ...] = ()
+    """The frame's best-matching topics, strongest first (the tags a creator sees)."""
+    faces: int = 0
+    """Number of faces found."""
+    face_quality: float | None = None
+    """0..1 for how well the main face is shown (size, sharpness, eyes); None without faces."""
+    subject_box: tuple[float, float, float, float] | None = None
+    """Main subject (x, y, w, h) as fractions of the frame, for crop defaults; None if unknown."""
+
+
+class FrameScorer(Protocol):
+    """The model layer as the pipeline sees it (implemented in ``thumbdesk.ml``).
+
+    Scoring is split in two so that editing the topic list re-ranks without running the
+    image model again: ``evidence`` is the expensive per-frame step, ``score_topics`` the
+    cheap step that turns cached evidence into topic scores.
+    """
+
+    @property
+    def device(self) -> str:
+        """Where the model runs, in words ("cpu", "cuda:0 (NVIDIA H100)")."""
+        ...
+
+    def evidence(self, images: Sequence[np.ndarray]) -> list[Any]:
+        """Run the image models on upright BGR images; one opaque evidence per image."""
+        ...
+
+    def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
+        """Turn one frame's evidence into topic scores for the given topic list."""
+        ...
+
+
+@dataclass(frozen=True)
+class ScoreBreakdown:
+    """The three terms of a candidate's final score, each in [0, 1], and their weights."""
+
+    quality: float
+    representativeness: float
+    popularity: float
+    weights: tuple[float, float, float]
+
+    @property
+    def total(self) -> float:
+        """Weighted sum of the three terms, in [0, 1]."""
+        wq, wr, wp = self.weights
+        return (wq * self.quality + wr * self.representativeness + wp * self.popularity) / (
+            wq + wr + wp
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """A frame offered to the creator: the best frame of one cluster, scored and ranked."""
+
+    frame: Frame
+    quality: QualityMetrics
+    cluster_id: int
+    cluster_size: int
+    breakdown: ScoreBreakdown
+    topics: FrameTopics
+    rank: int = 0
+    flagged: bool = False
+    """True when the frame failed a quality filter and is offered only as a best effort."""
+    flag_reason: str = ""
+    evidence: Any = field(default=None, repr=False)
+    """The scorer's cached evidence, kept so that topic edits re-rank without the image model."""
+
+    @property
+    def score(self) -> float:
+        """Final score in [0, 1]."""
+        return self.breakdown.total
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Every knob of the pipeline, with defaults that suit 5-60 s micro-videos."""
+
+    sample_fps: float = 4.0
+    """Frames looked at per second of video (shots longer than 1/sample_fps are seen)."""
+    max_samples: int = 240
+    """Upper bound on frames looked at, whatever the video's length."""
+    max_sequential_frames: int = 3600
+    """Above this many frames, sample by seeking instead of decoding every frame."""
+    working_size: int = 480
+    """Long side, in pixels, of the copies analysed (full resolution is kept for export)."""
+    dark_luma: float = 40.0
+    """Frames whose picture area has a lower mean luma are dark."""
+    blur_rel: float = 0.35
+    """Frames sharper than this fraction of the clip's median are kept."""
+    blur_abs: float = 8.0
+    """Frames whose Laplacian variance is below this are blurry whatever the clip."""
+    uniform_max: float = 0.80
+    """Frames more uniform than this are rejected as flat colour."""
+    duplicate_distance: float = 0.18
+    """Frames whose feature distance is below this are near-duplicates of each other."""
+    max_candidates: int = 12
+    min_candidates: int = 3
+    weights: tuple[float, float, float] = (0.35, 0.25, 0.40)
+    """Weights of quality, representativeness and popularity in the final score."""
+    top_tags: int = 5
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event yielded by the pipeline generator (each yield is a cancel point)."""
+
+    stage: str
+    fraction: float
+    """Overall progress of the run in [0, 1]."""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PartialCandidates:
+    """Candidates known so far, yielded as soon as they are ranked (before the run ends)."""
+
+    candidates: tuple[Candidate, ...]
+
+
+PipelineEvent = Progress | PartialCandidates
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Everything one run found: ranked candidates, rejected frames, warnings, timings."""
+
+    video: VideoInfo
+    candidates: tuple[Candidate, ...]
+    rejected: tuple[Rejection, ...]
+    warnings: tuple[str, ...]
+    timings_s: dict[str, float]
+    device: str
+    sampled: int = 0
+    topics: tuple[Topic, ...] = ()
+
+    @property
+    def best(self) -> Candidate | None:
+        """The top pick, or None when the video gave no frame at all."""
+        return self.candidates[0] if self.candidates else None

@@ -1,0 +1,1 @@
+"""The model layer: concept evidence and topic scores per frame (torch, imported lazily)."""

@@ -1,0 +1,1 @@
+"""The desktop window (PySide6 + superqt) over the headless pipeline."""
