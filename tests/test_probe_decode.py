@@ -1,0 +1,100 @@
+"""Probing and decoding real clips: sizes, rotation, VFR, frame-accurate reads."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from tests.conftest import clip
+from thumbdesk.core.decode import FrameReader, read_frame
+from thumbdesk.core.probe import probe
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "rotation", "codec"),
+    [
+        ("bigbuckbunny.mp4", (1280, 720), 0, "h264"),
+        ("portrait_rot90_bbb.mp4", (720, 1280), 90, "h264"),
+        ("moviepy_fire2_dog.mp4", (1280, 720), 180, "h264"),
+        ("moviepy_big_buck_bunny_0_30.webm", (1280, 720), 0, "VP80"),
+        ("vertical_9x16_bbb.mp4", (1080, 1920), 0, "h264"),
+    ],
+)
+def test_probe_reports_displayed_size_and_rotation(name, size, rotation, codec):
+    info = probe(clip(name))
+    assert (info.width, info.height) == size
+    assert info.rotation == rotation
+    assert info.codec == codec
+    assert info.fps > 0 and info.duration_s > 1.0
+    if rotation in (90, 270):
+        assert (info.coded_width, info.coded_height) == (size[1], size[0])
+
+
+def test_webm_container_is_recognised():
+    assert probe(clip("moviepy_big_buck_bunny_0_30.webm")).container == "matroska/webm"
+    assert probe(clip("bikes.mp4")).container == "mp4"
+
+
+def test_portrait_clip_comes_out_turned_as_its_metadata_says():
+    # portrait_rot90_bbb.mp4 is bigbuckbunny.mp4 with a 90 degree (counter-clockwise) display
+    # rotation: its upright frame is the landscape frame turned 90 degrees counter-clockwise.
+    portrait = read_frame(clip("portrait_rot90_bbb.mp4"), 10)
+    landscape = read_frame(clip("bigbuckbunny.mp4"), 10)
+    assert portrait.shape == (1280, 720, 3)
+    expected = cv2.rotate(landscape, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    assert np.abs(portrait.astype(int) - expected).mean() < 1.0
+    wrong_way = cv2.rotate(landscape, cv2.ROTATE_90_CLOCKWISE)
+    assert np.abs(portrait.astype(int) - wrong_way).mean() > 20.0
+
+
+def test_rotated_phone_clip_is_turned_upright():
+    path = clip("moviepy_fire2_dog.mp4")
+    upright = read_frame(path, 5)
+    raw = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    raw.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
+    for _ in range(6):
+        ok, stored = raw.read()
+        assert ok
+    raw.release()
+    assert upright.shape == stored.shape
+    assert np.abs(upright.astype(int) - cv2.rotate(stored, cv2.ROTATE_180)).mean() < 1.0
+    assert np.abs(upright.astype(int) - stored).mean() > 10.0
+
+
+def _all_frames(path):
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    capture.release()
+    return frames
+
+
+@pytest.mark.parametrize("name", ["katna_elephants_dream.mp4", "bikes.mp4"])
+def test_frame_reader_is_frame_accurate(name, core_results):
+    """Random access must give exactly the frame a sequential decode gives, VFR included."""
+    path = clip(name)
+    frames = _all_frames(path)
+    result = core_results(name)
+    assert len(result.frame_times_s) == len(frames)
+    with FrameReader(path, result.frame_times_s) as reader:
+        for index in [len(frames) - 1, 3, len(frames) // 2, len(frames) // 2 + 1, 94, 0]:
+            got = reader.read(index)
+            assert np.array_equal(got, frames[index]), f"frame {index}"
+
+
+def test_variable_frame_rate_is_detected(core_results):
+    assert core_results("katna_elephants_dream.mp4").video.variable_frame_rate
+    assert core_results("moviepy_fire2_dog.mp4").video.variable_frame_rate
+    assert not core_results("moviepy_big_buck_bunny_0_30.webm").video.variable_frame_rate
+    assert not core_results("bikes.mp4").video.variable_frame_rate
+
+
+def test_frame_reader_rejects_out_of_range():
+    from thumbdesk.core.errors import VideoError
+
+    with FrameReader(clip("moviepy_fire2_dog.mp4")) as reader, pytest.raises(VideoError):
+        reader.read(10_000)

@@ -1,0 +1,123 @@
+"""Near-duplicate removal: describe frames, cluster them, keep the best frame of each cluster.
+
+Each frame is described by a colour histogram (HSV, Hellinger-normalised) and a tiny
+structural thumbnail (16x9 grey, zero-mean, unit-norm). Frames are clustered by average-linkage
+agglomerative clustering on the combined distance, merging until no two clusters are closer
+than the duplicate threshold and no more than the wanted number of clusters remain. A last
+pass guarantees that no two kept frames are closer than the threshold.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+_HIST_BINS = (12, 4, 4)
+_THUMB_SIZE = (16, 9)
+_COLOUR_WEIGHT = 0.5
+
+
+def describe(image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """Appearance descriptor of one frame: Hellinger colour histogram + structural thumbnail."""
+    if box is not None and box[2] > 0 and box[3] > 0:
+        x, y, w, h = box
+        image_bgr = image_bgr[y : y + h, x : x + w]
+    hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
+    hist = cv2.calcHist([hsv], [0, 1, 2], None, list(_HIST_BINS), [0, 180, 0, 256, 0, 256])
+    hist = hist.ravel().astype(np.float32)
+    hist = np.sqrt(hist / max(float(hist.sum()), 1.0))
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    thumb = cv2.resize(grey, _THUMB_SIZE, interpolation=cv2.INTER_AREA).astype(np.float32)
+    thumb = thumb.ravel() - thumb.mean()
+    norm = float(np.linalg.norm(thumb))
+    thumb = thumb / norm if norm > 1e-6 else np.zeros_like(thumb)
+    return np.concatenate([hist, thumb]).astype(np.float32)
+
+
+def distances(features: np.ndarray) -> np.ndarray:
+    """Pairwise distances in [0, 1]: mixed colour (Hellinger) and structure (cosine) distance."""
+    n_hist = int(np.prod(_HIST_BINS))
+    hist, thumb = features[:, :n_hist], features[:, n_hist:]
+    # Hellinger distance between L1-normalised histograms; rows of ``hist`` have unit L2 norm.
+    colour = np.sqrt(np.clip(1.0 - hist @ hist.T, 0.0, 1.0))
+    structure = np.clip((1.0 - thumb @ thumb.T) / 2.0, 0.0, 1.0)
+    mixed = _COLOUR_WEIGHT * colour + (1.0 - _COLOUR_WEIGHT) * structure
+    np.fill_diagonal(mixed, 0.0)
+    return mixed.astype(np.float64)
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """Cluster label of every frame, and the distance matrix it was computed from."""
+
+    labels: np.ndarray
+    distance: np.ndarray
+
+    def members(self) -> list[np.ndarray]:
+        """Indices of each cluster's frames, clusters in order of their first frame."""
+        order: list[int] = []
+        for label in self.labels:
+            if int(label) not in order:
+                order.append(int(label))
+        return [np.flatnonzero(self.labels == label) for label in order]
+
+
+def cluster(distance: np.ndarray, threshold: float, max_clusters: int) -> Clustering:
+    """Average-linkage agglomerative clustering.
+
+    Merges the two closest clusters while they are closer than ``threshold`` or while more
+    than ``max_clusters`` clusters remain. Deterministic: ties go to the lowest indices.
+    """
+    n = distance.shape[0]
+    if n == 0:
+        return Clustering(np.zeros(0, dtype=np.int64), distance)
+    sizes = np.ones(n)
+    linkage = distance.copy()
+    np.fill_diagonal(linkage, np.inf)
+    active = np.ones(n, dtype=bool)
+    labels = np.arange(n)
+    clusters = n
+    while clusters > 1:
+        flat = int(np.argmin(linkage))
+        i, j = divmod(flat, n)
+        if i > j:
+            i, j = j, i
+        closest = linkage[i, j]
+        if closest >= threshold and clusters <= max_clusters:
+            break
+        # Merge j into i (Lance-Williams update for average linkage).
+        merged = (sizes[i] * linkage[i] + sizes[j] * linkage[j]) / (sizes[i] + sizes[j])
+        linkage[i, :] = merged
+        linkage[:, i] = merged
+        linkage[i, i] = np.inf
+        linkage[j, :] = np.inf
+        linkage[:, j] = np.inf
+        sizes[i] += sizes[j]
+        active[j] = False
+        labels[labels == j] = i
+        clusters -= 1
+    return Clustering(labels, distance)
+
+
+def suppress_close(order: Sequence[int], distance: np.ndarray, threshold: float) -> list[int]:
+    """Walk frames best first; keep each one unless it is closer than ``threshold`` to a kept one.
+
+    Returns, for every frame in ``order``, the position in ``order`` of the kept frame it was
+    merged into (its own position when it is kept).
+    """
+    kept: list[int] = []
+    owner: list[int] = []
+    for position, frame in enumerate(order):
+        closest = next((k for k in kept if distance[frame, order[k]] < threshold), None)
+        if closest is None:
+            kept.append(position)
+            owner.append(position)
+        else:
+            owner.append(closest)
+    return owner

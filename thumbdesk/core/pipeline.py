@@ -1,0 +1,338 @@
+"""The thumbnail pipeline as one generator: probe, sample, filter, cluster, score, rank.
+
+``run_pipeline`` yields ``Progress`` and ``PartialCandidates`` events and returns a
+``PipelineResult``; every yield is a cancel point (close the generator to cancel). The window
+runs it in a superqt worker, the command line drains it with ``pick``. ``rerank`` scores a
+finished result against a new topic list without decoding or running the image model again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from thumbdesk.core import dedup, quality
+from thumbdesk.core.decode import Sampler
+from thumbdesk.core.errors import VideoError
+from thumbdesk.core.probe import probe
+from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, with_topics
+from thumbdesk.core.types import (
+    Candidate,
+    Frame,
+    FrameScorer,
+    PartialCandidates,
+    PipelineConfig,
+    PipelineEvent,
+    PipelineResult,
+    Progress,
+    QualityMetrics,
+    Rejection,
+    ScoreBreakdown,
+    Topic,
+    VideoInfo,
+)
+
+logger = logging.getLogger(__name__)
+
+# Share of the progress bar given to each stage (they add up to 1).
+_SPAN = {"probe": 0.03, "sample": 0.72, "filter": 0.05, "cluster": 0.05, "score": 0.15}
+_SCORE_BATCH = 4
+_NO_MODEL = "none (neutral popularity)"
+
+
+def _start_of(stage: str) -> float:
+    total = 0.0
+    for name, span in _SPAN.items():
+        if name == stage:
+            return total
+        total += span
+    return total
+
+
+@dataclass
+class _Sampled:
+    """A sampled frame with its measurements and verdict."""
+
+    frame: Frame
+    metrics: QualityMetrics
+    reason: str | None = None
+    detail: str = ""
+
+
+def _sample(info_path: Path, sampler: Sampler) -> Generator[Progress, None, list[_Sampled]]:
+    """Decode and measure sampled frames, yielding progress (a cancel point) as it goes."""
+    duration = sampler.info.duration_s
+    sampled: list[_Sampled] = []
+    start = _start_of("sample")
+    for frame in sampler:
+        broken = quality.looks_broken(frame.image)
+        metrics = quality.measure(frame.image)
+        entry = _Sampled(frame, metrics)
+        if broken:
+            entry.reason, entry.detail = "broken", broken
+        sampled.append(entry)
+        if len(sampled) > 2 * sampler.max_samples:
+            # Length unknown up front: keep every other sample and halve the rate from here.
+            sampled = sampled[::2]
+            sampler.interval_s *= 2.0
+        if len(sampled) % 4 == 0:
+            done = min(1.0, frame.time_s / duration) if duration > 0 else 0.5
+            yield Progress(
+                "sample",
+                start + _SPAN["sample"] * done,
+                f"Looked at {len(sampled)} frames of {info_path.name}",
+            )
+    return sampled
+
+
+def _filter(
+    sampled: list[_Sampled], config: PipelineConfig
+) -> tuple[list[_Sampled], list[str], bool]:
+    """Judge every sampled frame; return the frames to cluster, warnings, best-effort flag."""
+    metrics = quality.relative_sharpness([s.metrics for s in sampled], config)
+    for entry, measured in zip(sampled, metrics, strict=True):
+        entry.metrics = measured
+        if entry.reason is None:
+            entry.reason, entry.detail = quality.verdict(measured, config)
+    passing = [s for s in sampled if s.reason is None]
+    warnings: list[str] = []
+    if len(passing) >= config.min_candidates:
+        return passing, warnings, False
+    usable = [s for s in sampled if s.reason not in (None, "broken")]
+    usable.sort(key=lambda s: (-quality.quality_score(s.metrics), s.frame.index))
+    top_up = usable[: config.min_candidates - len(passing)] if passing else usable
+    if not passing and not top_up:
+        raise VideoError("No frame of this video could be decoded into a picture")
+    counts = Counter(s.reason for s in sampled if s.reason)
+    summary = ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
+    if passing:
+        warnings.append(
+            f"Only {len(passing)} frame(s) passed the quality filters ({summary}); "
+            f"{len(top_up)} more are offered as flagged best-effort candidates."
+        )
+    else:
+        warnings.append(
+            f"No frame passed the quality filters ({summary} of {len(sampled)} looked at); "
+            "showing the best available frames, flagged."
+        )
+    return passing + top_up, warnings, not passing
+
+
+def _cluster(
+    kept: list[_Sampled], config: PipelineConfig
+) -> tuple[list[Candidate], list[Rejection]]:
+    """Group near-duplicates; the best frame of each group becomes a candidate."""
+    features = np.stack([dedup.describe(s.frame.image, s.metrics.content_box) for s in kept])
+    distance = dedup.distances(features)
+    groups = dedup.cluster(distance, config.duplicate_distance, config.max_candidates).members()
+    scores = [quality.quality_score(s.metrics) for s in kept]
+    # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
+    best = [max(group, key=lambda i: (scores[i], -i)) for group in groups]
+    order = sorted(range(len(groups)), key=lambda g: (-scores[best[g]], best[g]))
+    owner = dedup.suppress_close([best[g] for g in order], distance, config.duplicate_distance)
+    merged: dict[int, list[int]] = {}
+    for position, owner_position in enumerate(owner):
+        merged.setdefault(order[owner_position], []).extend(groups[order[position]].tolist())
+
+    candidates: list[Candidate] = []
+    rejected: list[Rejection] = []
+    for cluster_id, (group_index, members) in enumerate(sorted(merged.items())):
+        rep = best[group_index]
+        entry = kept[rep]
+        flagged = entry.reason is not None
+        candidate = Candidate(
+            frame=entry.frame,
+            quality=entry.metrics,
+            cluster_id=cluster_id,
+            cluster_size=len(members),
+            breakdown=ScoreBreakdown(0.0, 0.0, 0.0, config.weights),  # set below
+            topics=NEUTRAL_TOPICS,
+            flagged=flagged,
+            flag_reason=f"{entry.reason}: {entry.detail}" if flagged else "",
+        )
+        candidates.append(candidate)
+        for member in members:
+            if member != rep:
+                frame = kept[member].frame
+                rejected.append(
+                    Rejection(
+                        frame.index,
+                        round(frame.time_s, 3),
+                        "duplicate",
+                        f"near-duplicate of frame {entry.frame.index}",
+                    )
+                )
+    largest = max(c.cluster_size for c in candidates)
+    candidates = [with_topics(c, NEUTRAL_TOPICS, largest, config) for c in candidates]
+    return candidates, rejected
+
+
+def run_pipeline(
+    path: str | Path,
+    config: PipelineConfig | None = None,
+    scorer: FrameScorer | None = None,
+    topics: Sequence[Topic] = (),
+) -> Generator[PipelineEvent, None, PipelineResult]:
+    """Run the whole pipeline on ``path``, yielding progress; return the ranked result."""
+    config = config or PipelineConfig()
+    path = Path(path)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    yield Progress("probe", 0.0, f"Opening {path.name}")
+    info = probe(path)
+    timings["probe"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    sampler = Sampler(
+        info,
+        config.sample_fps,
+        config.max_samples,
+        config.working_size,
+        config.max_sequential_frames,
+    )
+    sampled = yield from _sample(path, sampler)
+    timings["sample"] = time.perf_counter() - mark
+    if not sampled:
+        raise VideoError(f"{path.name} has no video frame that can be decoded")
+    info, warnings = _after_walk(info, sampler, len(sampled))
+
+    mark = time.perf_counter()
+    yield Progress("filter", _start_of("filter"), "Rejecting dark, blurry and flat frames")
+    kept, filter_warnings, _best_effort = _filter(sampled, config)
+    warnings.extend(filter_warnings)
+    rejected = [
+        Rejection(s.frame.index, round(s.frame.time_s, 3), s.reason, s.detail)  # type: ignore[arg-type]
+        for s in sampled
+        if s.reason is not None and s not in kept
+    ]
+    timings["filter"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    yield Progress("cluster", _start_of("cluster"), "Grouping near-duplicate frames")
+    candidates, duplicates = _cluster(kept, config)
+    rejected.extend(duplicates)
+    timings["cluster"] = time.perf_counter() - mark
+    yield PartialCandidates(ranked(candidates))
+
+    mark = time.perf_counter()
+    if scorer is not None:
+        candidates = yield from _score(candidates, scorer, topics, config)
+    timings["score"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    yield Progress("done", 1.0, f"{len(candidates)} candidates")
+    return PipelineResult(
+        video=info,
+        candidates=ranked(candidates),
+        rejected=tuple(sorted(rejected, key=lambda r: r.frame_index)),
+        warnings=tuple(warnings),
+        timings_s={k: round(v, 4) for k, v in timings.items()},
+        device=scorer.device if scorer is not None else _NO_MODEL,
+        sampled=len(sampled),
+        topics=tuple(topics),
+        frame_times_s=tuple(round(t, 6) for t in sampler.stats.frame_times_s),
+    )
+
+
+def _after_walk(info: VideoInfo, sampler: Sampler, n_sampled: int) -> tuple[VideoInfo, list[str]]:
+    """Correct the probed facts with what walking the video showed; warn about damage."""
+    stats = sampler.stats
+    warnings: list[str] = []
+    if not stats.seek_mode and stats.decoded:
+        times = np.asarray(stats.frame_times_s)
+        steps = np.diff(times) if len(times) > 2 else np.zeros(0)
+        spread = float(np.ptp(steps)) if steps.size else 0.0
+        # Millisecond-rounded timestamps of constant-rate files jitter by ~2%; real VFR more.
+        vfr = bool(steps.size and spread > 0.05 * float(np.median(steps)))
+        last = float(times[-1]) if times.size else 0.0
+        step = float(np.median(steps)) if steps.size else 1.0 / info.fps
+        duration = last + step
+        expected = info.frame_count
+        info = replace(
+            info,
+            frame_count=stats.decoded,
+            duration_s=round(duration, 3),
+            fps=round(stats.decoded / duration, 3) if duration > 0 else info.fps,
+            variable_frame_rate=vfr,
+        )
+        if expected and stats.decoded < 0.9 * expected:
+            warnings.append(
+                f"Only {stats.decoded} of the {expected} frames the file announces could be "
+                "decoded: the file looks truncated or damaged."
+            )
+    if stats.failed:
+        warnings.append(f"{len(stats.failed)} frame(s) could not be decoded and were skipped.")
+    logger.debug("sampled %d frames (%d decoded)", n_sampled, stats.decoded)
+    return info, warnings
+
+
+def _score(
+    candidates: list[Candidate],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    config: PipelineConfig,
+) -> Generator[PipelineEvent, None, list[Candidate]]:
+    """Run the topic model on the candidates in small batches, yielding partial rankings."""
+    largest = max(c.cluster_size for c in candidates)
+    order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
+    scored = list(candidates)
+    start = _start_of("score")
+    for first in range(0, len(order), _SCORE_BATCH):
+        batch = order[first : first + _SCORE_BATCH]
+        evidence = scorer.evidence([candidates[i].frame.image for i in batch])
+        for i, item in zip(batch, evidence, strict=True):
+            frame_topics = scorer.score_topics(item, topics)
+            scored[i] = replace(
+                with_topics(candidates[i], frame_topics, largest, config), evidence=item
+            )
+        done = min(len(order), first + _SCORE_BATCH) / len(order)
+        yield Progress(
+            "score",
+            start + _SPAN["score"] * done,
+            f"Scored {min(len(order), first + _SCORE_BATCH)} of {len(order)}",
+        )
+        yield PartialCandidates(ranked(scored))
+    return scored
+
+
+def rerank(
+    result: PipelineResult,
+    scorer: FrameScorer | None,
+    topics: Sequence[Topic],
+    config: PipelineConfig | None = None,
+) -> PipelineResult:
+    """Score ``result`` against a new topic list from cached evidence (no decoding)."""
+    config = config or PipelineConfig()
+    if scorer is None or not result.candidates:
+        return replace(result, topics=tuple(topics))
+    largest = max(c.cluster_size for c in result.candidates)
+    rescored = []
+    for candidate in result.candidates:
+        if candidate.evidence is None:
+            rescored.append(candidate)
+            continue
+        frame_topics = scorer.score_topics(candidate.evidence, topics)
+        rescored.append(with_topics(candidate, frame_topics, largest, config))
+    return replace(result, candidates=ranked(rescored), topics=tuple(topics))
+
+
+def pick(
+    path: str | Path,
+    config: PipelineConfig | None = None,
+    scorer: FrameScorer | None = None,
+    topics: Sequence[Topic] = (),
+) -> PipelineResult:
+    """Run the pipeline to the end and return its result (no progress reporting)."""
+    generator = run_pipeline(path, config, scorer, topics)
+    while True:
+        try:
+            next(generator)
+        except StopIteration as stop:
+            result: PipelineResult = stop.value
+            return result

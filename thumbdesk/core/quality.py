@@ -1,0 +1,184 @@
+"""Frame quality: measure each frame, then decide which frames are dark, blurry, flat or broken.
+
+Measurement looks only at the picture area: letterbox and pillarbox bars are found first and
+left out, so a wide film in a tall frame is not called dark or uniform. Blur is judged against
+the clip's own typical sharpness, so a soft-looking animation is not rejected wholesale.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from thumbdesk.core.types import PipelineConfig, QualityMetrics, RejectReason
+
+logger = logging.getLogger(__name__)
+
+_BAR_LUMA = 24.0
+"""Rows or columns darker than this (and nearly flat) may be letterbox bars."""
+_BAR_STD = 6.0
+_MAX_BAR_FRACTION = 0.35
+"""A bar never takes more than this fraction of the frame on one side."""
+
+
+def _bar_extent(line_means: np.ndarray, line_stds: np.ndarray, limit: int) -> int:
+    """Count leading lines that look like a black bar (dark and flat), at most ``limit``."""
+    is_bar = (line_means < _BAR_LUMA) & (line_stds < _BAR_STD)
+    count = 0
+    for flag in is_bar[:limit]:
+        if not flag:
+            break
+        count += 1
+    return count
+
+
+def content_box(grey: np.ndarray) -> tuple[int, int, int, int]:
+    """Find the picture area (x, y, w, h) inside black letterbox / pillarbox bars."""
+    height, width = grey.shape
+    rows = grey.astype(np.float32)
+    row_mean, row_std = rows.mean(axis=1), rows.std(axis=1)
+    col_mean, col_std = rows.mean(axis=0), rows.std(axis=0)
+    top = _bar_extent(row_mean, row_std, int(height * _MAX_BAR_FRACTION))
+    bottom = _bar_extent(row_mean[::-1], row_std[::-1], int(height * _MAX_BAR_FRACTION))
+    left = _bar_extent(col_mean, col_std, int(width * _MAX_BAR_FRACTION))
+    right = _bar_extent(col_mean[::-1], col_std[::-1], int(width * _MAX_BAR_FRACTION))
+    box_w, box_h = width - left - right, height - top - bottom
+    inside = grey[top : top + box_h, left : left + box_w]
+    if box_w < width * 0.25 or box_h < height * 0.25 or float(inside.mean()) < _BAR_LUMA:
+        return (0, 0, width, height)  # a dark frame, not a picture between bars
+    return (left, top, box_w, box_h)
+
+
+def colourfulness_of(area_bgr: np.ndarray) -> float:
+    """Hasler and Suesstrunk's colourfulness metric (0 for grey pictures)."""
+    pixels = area_bgr.reshape(-1, 3).astype(np.float32)
+    blue, green, red = pixels[:, 0], pixels[:, 1], pixels[:, 2]
+    rg = red - green
+    yb = 0.5 * (red + green) - blue
+    spread = math.hypot(float(rg.std()), float(yb.std()))
+    centre = math.hypot(float(rg.mean()), float(yb.mean()))
+    return spread + 0.3 * centre
+
+
+def luma_entropy(grey: np.ndarray) -> float:
+    """Shannon entropy, in bits, of the 256-level grey histogram."""
+    hist = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel()
+    total = hist.sum()
+    if total <= 0:
+        return 0.0
+    p = hist[hist > 0] / total
+    return float(-(p * np.log2(p)).sum())
+
+
+def uniformity_of(contrast: float, entropy: float) -> float:
+    """Map contrast (luma std) and entropy to 0 (busy) .. 1 (one flat colour)."""
+    busy = 0.5 * min(contrast / 40.0, 1.0) + 0.5 * min(entropy / 6.5, 1.0)
+    return float(np.clip(1.0 - busy, 0.0, 1.0))
+
+
+def measure(image_bgr: np.ndarray) -> QualityMetrics:
+    """Measure luma, sharpness, contrast, entropy and uniformity of one working-size frame."""
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    x, y, w, h = content_box(grey)
+    area = grey[y : y + h, x : x + w]
+    mean, std = cv2.meanStdDev(area)
+    luma, contrast = float(mean[0, 0]), float(std[0, 0])
+    sharpness = float(cv2.Laplacian(area, cv2.CV_32F).var())
+    entropy = luma_entropy(area)
+    colour = colourfulness_of(image_bgr[y : y + h, x : x + w])
+    return QualityMetrics(
+        luma=round(luma, 3),
+        sharpness=round(sharpness, 3),
+        sharpness_rel=1.0,
+        uniformity=round(uniformity_of(contrast, entropy), 4),
+        contrast=round(contrast, 3),
+        entropy=round(entropy, 4),
+        colourfulness=round(colour, 3),
+        content_box=(x, y, w, h),
+    )
+
+
+def looks_broken(image_bgr: np.ndarray) -> str:
+    """Say why a decoded picture looks like decoder garbage ("" if it looks like a picture).
+
+    A decoder that runs out of data leaves the rest of the picture one flat colour (often grey
+    or green): a band of identical rows at the bottom, under a textured top.
+    """
+    if image_bgr is None or image_bgr.ndim != 3 or image_bgr.size == 0:
+        return "no picture data"
+    height = image_bgr.shape[0]
+    band = image_bgr[height - max(2, height // 6) :]
+    top = image_bgr[: height // 2]
+    if band.std() == 0.0 and top.std() > 8.0:
+        value = band[0, 0]
+        top_value = top.reshape(-1, 3).mean(axis=0)
+        if np.abs(top_value - value).max() > 12 and int(value.max()) > 0:
+            return "bottom of the picture is missing (decode error)"
+    return ""
+
+
+def quality_score(metrics: QualityMetrics) -> float:
+    """Combine the measurements into one 0..1 quality term used in the final score."""
+    sharp = min(1.0, math.log1p(max(metrics.sharpness_rel, 0.0)) / math.log1p(1.5))
+    luma = metrics.luma
+    if luma < 90:
+        exposure = max(0.0, (luma - 20.0) / 70.0)
+    elif luma > 190:
+        exposure = max(0.0, (250.0 - luma) / 60.0)
+    else:
+        exposure = 1.0
+    detail = 1.0 - metrics.uniformity
+    return float(np.clip(0.45 * sharp + 0.30 * exposure + 0.25 * detail, 0.0, 1.0))
+
+
+def relative_sharpness(
+    metrics: Sequence[QualityMetrics], config: PipelineConfig
+) -> list[QualityMetrics]:
+    """Fill in ``sharpness_rel`` against the clip's median over frames with real content."""
+    usable = [
+        m.sharpness
+        for m in metrics
+        if m.luma >= config.dark_luma
+        and m.uniformity <= config.uniform_max
+        and not (
+            m.contrast < config.washed_contrast and m.colourfulness < config.washed_colourfulness
+        )
+    ]
+    pool = usable or [m.sharpness for m in metrics]
+    typical = float(np.median(pool)) if pool else 1.0
+    typical = max(typical, 1e-6)
+    return [replace(m, sharpness_rel=round(m.sharpness / typical, 4)) for m in metrics]
+
+
+def verdict(metrics: QualityMetrics, config: PipelineConfig) -> tuple[RejectReason | None, str]:
+    """Decide whether a measured frame passes; return (reason, detail) or (None, "")."""
+    if metrics.luma < config.dark_luma:
+        return "dark", f"mean luma {metrics.luma:.1f} < {config.dark_luma:g}"
+    if metrics.uniformity > config.uniform_max:
+        return (
+            "uniform",
+            f"uniformity {metrics.uniformity:.2f} > {config.uniform_max:g} "
+            f"(contrast {metrics.contrast:.1f}, entropy {metrics.entropy:.2f} bits)",
+        )
+    if (
+        metrics.contrast < config.washed_contrast
+        and metrics.colourfulness < config.washed_colourfulness
+    ):
+        return (
+            "uniform",
+            f"washed out: contrast {metrics.contrast:.1f} < {config.washed_contrast:g} and "
+            f"colourfulness {metrics.colourfulness:.1f} < {config.washed_colourfulness:g}",
+        )
+    if metrics.sharpness < config.blur_abs:
+        return "blurry", f"sharpness {metrics.sharpness:.1f} < {config.blur_abs:g}"
+    if metrics.sharpness_rel < config.blur_rel:
+        return (
+            "blurry",
+            f"sharpness {metrics.sharpness_rel:.2f}x the clip's median < {config.blur_rel:g}x",
+        )
+    return None, ""

@@ -1,0 +1,62 @@
+"""Ranking: combine quality, representativeness and topic popularity into one score.
+
+The final score of a candidate is the weighted mean of three terms in [0, 1]
+(``PipelineConfig.weights``): quality (sharpness, exposure, detail; blended with face quality
+when the model saw a face), representativeness (how much of the video its cluster covers) and
+topic popularity (from the model layer; a neutral 0.5 when no model is loaded, so the ranking
+keeps its shape with or without the model).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+
+from thumbdesk.core.quality import quality_score
+from thumbdesk.core.types import Candidate, FrameTopics, PipelineConfig, ScoreBreakdown
+
+NEUTRAL_TOPICS = FrameTopics(popularity=0.5)
+"""What a frame gets when no topic model is loaded: a neutral popularity and no tags."""
+
+FACE_QUALITY_SHARE = 0.3
+"""Share of the quality term taken by face quality when the frame shows a face."""
+
+
+def representativeness(cluster_size: int, largest_cluster: int) -> float:
+    """How much of the video a cluster stands for, in [0, 1] (the largest cluster is 1)."""
+    if largest_cluster <= 0:
+        return 0.0
+    return math.sqrt(max(cluster_size, 0) / largest_cluster)
+
+
+def breakdown_for(
+    candidate: Candidate, topics: FrameTopics, largest_cluster: int, config: PipelineConfig
+) -> ScoreBreakdown:
+    """Score terms of ``candidate`` given what the model said about it."""
+    quality = quality_score(candidate.quality)
+    if topics.face_quality is not None:
+        quality = (1 - FACE_QUALITY_SHARE) * quality + FACE_QUALITY_SHARE * topics.face_quality
+    return ScoreBreakdown(
+        quality=round(quality, 4),
+        representativeness=round(representativeness(candidate.cluster_size, largest_cluster), 4),
+        popularity=round(min(1.0, max(0.0, topics.popularity)), 4),
+        weights=config.weights,
+    )
+
+
+def with_topics(
+    candidate: Candidate, topics: FrameTopics, largest_cluster: int, config: PipelineConfig
+) -> Candidate:
+    """A copy of ``candidate`` scored with ``topics``."""
+    return replace(
+        candidate,
+        topics=topics,
+        breakdown=breakdown_for(candidate, topics, largest_cluster, config),
+    )
+
+
+def ranked(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    """Sort best first (ties: the earlier frame first), flagged frames after clean ones."""
+    ordered = sorted(candidates, key=lambda c: (c.flagged, -round(c.score, 6), c.frame.index))
+    return tuple(replace(c, rank=position) for position, c in enumerate(ordered, start=1))
