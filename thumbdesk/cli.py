@@ -116,11 +116,23 @@ def load_model(device: str) -> FrameScorer:
     return load_scorer(device)
 
 
-def load_topic_list(path: Path | None, preset: str) -> tuple[Topic, ...]:
-    """The topic list for this run: the preset, replaced or extended by a user file."""
-    from thumbdesk.core.topics import load_topics
+def load_topic_list(path: Path | None, preset: str, device: str) -> tuple[Topic, ...]:
+    """The topic list for this run (the preset, replaced or extended by a user file).
 
-    return load_topics(path, preset=preset)
+    Warns about words the model loaded for ``device`` cannot score.
+    """
+    from thumbdesk.core.topics import load_topics
+    from thumbdesk.ml import unknown_topic_words
+
+    topics = load_topics(path, preset=preset)
+    unknown = unknown_topic_words(topics, device)
+    if unknown:
+        print(
+            f"thumbdesk: warning: no embedding for {', '.join(unknown)}: these topics score 0 "
+            "(install the text-model extra to score any word)",
+            file=sys.stderr,
+        )
+    return topics
 
 
 def process_one(
@@ -155,15 +167,22 @@ def process_one(
     finally:
         progress.finish()
     best = result.best
-    if image_out is not None and best is not None:
-        started = time.perf_counter()
-        image = read_frame(video, best.frame.index, result.frame_times_s)
-        box = best.topics.subject_box
-        centre = (box[0] + box[2] / 2, box[1] + box[3] / 2) if box else None
-        export_thumbnail(image, image_out, args.size, centre, overwrite=True)
-        result.timings_s["export"] = round(time.perf_counter() - started, 4)
-    if json_out is not None:
-        write_atomically(report_json(result, args.top).encode(), json_out, overwrite=True)
+    written: list[Path] = []
+    try:
+        if image_out is not None and best is not None:
+            started = time.perf_counter()
+            image = read_frame(video, best.frame.index, result.frame_times_s)
+            box = best.topics.subject_box
+            centre = (box[0] + box[2] / 2, box[1] + box[3] / 2) if box else None
+            written.append(export_thumbnail(image, image_out, args.size, centre, overwrite=True))
+            result.timings_s["export"] = round(time.perf_counter() - started, 4)
+        if json_out is not None:
+            write_atomically(report_json(result, args.top).encode(), json_out, overwrite=True)
+    except BaseException:
+        # A run that fails leaves no output: remove the thumbnail if the report failed.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return result
 
 
@@ -186,16 +205,19 @@ def pick_main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     videos = expand_inputs(args.inputs)
+    if not videos:
+        print(f"thumbdesk: error: no video file in {' '.join(args.inputs)}", file=sys.stderr)
+        return EXIT_FAILED
     batch = args.out_dir is not None or len(videos) != 1 or len(args.inputs) != 1
     if batch and args.out_dir is None:
-        parser.error("several videos need --out-dir DIR")
+        parser.error("a folder or several videos need --out-dir DIR")
     if batch and (args.output or args.json_path):
         parser.error("-o/--json name one video's outputs; a batch uses --out-dir")
     if args.top is not None and args.top < 1:
         parser.error("--top must be at least 1")
     try:
-        topics = load_topic_list(args.topics, args.preset)
         scorer = load_model(args.device)
+        topics = load_topic_list(args.topics, args.preset, args.device)
     except ThumbDeskError as exc:
         print(f"thumbdesk: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -255,8 +277,8 @@ def self_check() -> int:
     started = time.perf_counter()
     sample = resources.files("thumbdesk.resources").joinpath("sample", "bigbuckbunny.mp4")
     with resources.as_file(sample) as clip, tempfile.TemporaryDirectory() as folder:
-        topics = load_topic_list(None, "general")
         scorer = load_model("auto")
+        topics = load_topic_list(None, "general", "auto")
         loaded = time.perf_counter() - started
         result = pick(clip, scorer=scorer, topics=topics)
         best = result.best

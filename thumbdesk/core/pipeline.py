@@ -26,6 +26,7 @@ from thumbdesk.core.types import (
     Candidate,
     Frame,
     FrameScorer,
+    FrameTopics,
     PartialCandidates,
     PipelineConfig,
     PipelineEvent,
@@ -287,7 +288,7 @@ def _score(
         batch = order[first : first + _SCORE_BATCH]
         evidence = scorer.evidence([candidates[i].frame.image for i in batch])
         for i, item in zip(batch, evidence, strict=True):
-            frame_topics = scorer.score_topics(item, topics)
+            frame_topics = _top_tags(scorer.score_topics(item, topics), config)
             scored[i] = replace(
                 with_topics(candidates[i], frame_topics, largest, config), evidence=item
             )
@@ -299,6 +300,11 @@ def _score(
         )
         yield PartialCandidates(ranked(scored))
     return scored
+
+
+def _top_tags(frame_topics: FrameTopics, config: PipelineConfig) -> FrameTopics:
+    """Keep the ``config.top_tags`` strongest tags (the scorer may return more)."""
+    return replace(frame_topics, topics=frame_topics.topics[: config.top_tags])
 
 
 def rerank(
@@ -317,7 +323,7 @@ def rerank(
         if candidate.evidence is None:
             rescored.append(candidate)
             continue
-        frame_topics = scorer.score_topics(candidate.evidence, topics)
+        frame_topics = _top_tags(scorer.score_topics(candidate.evidence, topics), config)
         rescored.append(with_topics(candidate, frame_topics, largest, config))
     return replace(result, candidates=ranked(rescored), topics=tuple(topics))
 

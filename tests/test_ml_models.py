@@ -1,0 +1,71 @@
+"""Bundled model files: manifest hashes, corrupt files, one weight file for both backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from thumbdesk.core.errors import ModelError
+from thumbdesk.ml import assets, lite0
+from thumbdesk.ml.backends import OpenCVClassifier, TorchClassifier, preprocess
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "models"
+VIDEOS = ROOT / ".." / "shared" / "videos"
+
+
+def test_manifest_hashes_match_files() -> None:
+    manifest = json.loads((MODELS / "MANIFEST.json").read_text())["files"]
+    bundled = {p.name for p in MODELS.iterdir() if p.is_file()}
+    assert bundled - {"__init__.py", "MANIFEST.json", "README.md"} == set(manifest)
+    total = 0
+    for name, entry in manifest.items():
+        data = (MODELS / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+        assert len(data) == entry["size"], name
+        for key in ("source", "licence", "script"):
+            assert entry[key], (name, key)
+        total += len(data)
+    assert total < 45e6
+
+
+def test_corrupt_model_file_names_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = assets.manifest()
+    bad = {**real, assets.YUNET: {**real[assets.YUNET], "sha256": "0" * 64}}
+    assets.model_bytes.cache_clear()
+    monkeypatch.setattr(assets, "manifest", lambda: bad)
+    try:
+        with pytest.raises(ModelError, match=r"face_detection_yunet_2026may\.onnx.*corrupt"):
+            assets.model_bytes(assets.YUNET)
+        with pytest.raises(ModelError, match="no entry"):
+            assets.model_bytes("nothing.onnx")
+    finally:
+        monkeypatch.undo()
+        assets.model_bytes.cache_clear()
+
+
+def test_onnx_initializers_hold_every_parameter() -> None:
+    arrays = lite0.read_onnx_initializers(assets.model_bytes(assets.LITE0))
+    assert set(lite0.param_names()) <= set(arrays)
+    assert arrays["fc_w"].shape == (1000, 1280)
+
+
+@pytest.mark.slow
+def test_torch_and_opencv_agree_on_real_frames() -> None:
+    images = []
+    for name, t in [("moviepy_fire2_dog.mp4", 1.8), ("bikes.mp4", 5.0), ("bigbuckbunny.mp4", 2)]:
+        cap = cv2.VideoCapture(str(VIDEOS / name))
+        cap.set(cv2.CAP_PROP_POS_MSEC, t * 1000)
+        ok, img = cap.read()
+        cap.release()
+        assert ok
+        images.append(img)
+    batch = preprocess(images)
+    a = OpenCVClassifier().logits(batch)
+    b = TorchClassifier("cpu").logits(batch)
+    assert np.abs(a - b).max() < 1e-3
+    assert (a.argmax(1) == b.argmax(1)).all()

@@ -1,0 +1,140 @@
+"""The real model on real frames: tags, people, flat frames, re-scoring, devices."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from thumbdesk.core.errors import ModelError
+from thumbdesk.core.topics import default_topics
+from thumbdesk.core.types import FrameTopics, Topic
+from thumbdesk.ml import load_scorer, unknown_topic_words
+from thumbdesk.ml.backends import nvidia_gpu_present
+from thumbdesk.ml.scorer import Scorer
+
+VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
+PEOPLE = {"girl", "boy", "woman", "man", "baby", "child", "family", "face", "selfie"}
+
+
+def read_frame(name: str, time_s: float) -> np.ndarray:
+    cap = cv2.VideoCapture(str(VIDEOS / name))
+    cap.set(cv2.CAP_PROP_POS_MSEC, time_s * 1000.0)
+    ok, img = cap.read()
+    cap.release()
+    assert ok, f"cannot read {name} at {time_s}"
+    return img
+
+
+@pytest.fixture(scope="session")
+def scorer() -> Scorer:
+    return load_scorer("cpu")
+
+
+@pytest.fixture(scope="session")
+def frames() -> dict[str, np.ndarray]:
+    return {
+        "dog": read_frame("moviepy_fire2_dog.mp4", 1.8),
+        "person": read_frame("moviepy_sintel_fog.mp4", 1.0),
+        "cyclist": read_frame("bikes.mp4", 5.0),
+        "black": np.zeros((360, 640, 3), np.uint8),
+        "grey": np.full((360, 640, 3), 128, np.uint8),
+    }
+
+
+@pytest.fixture(scope="session")
+def evidence(scorer: Scorer, frames: dict[str, np.ndarray]) -> dict[str, object]:
+    ev = scorer.evidence(list(frames.values()))
+    return dict(zip(frames, ev, strict=True))
+
+
+def tags(ft: FrameTopics, n: int = 3) -> list[str]:
+    return [t.word for t in ft.topics[:n]]
+
+
+def test_dog_frame_is_tagged_dog(scorer: Scorer, evidence: dict[str, object]) -> None:
+    ft = scorer.score_topics(evidence["dog"], default_topics())
+    assert "dog" in tags(ft)
+    assert 0.0 <= ft.popularity <= 1.0
+    assert all(0.0 <= t.score <= 1.0 for t in ft.topics)
+
+
+@pytest.mark.parametrize("name", ["person", "cyclist"])
+def test_person_frame_gets_a_people_topic(
+    scorer: Scorer, evidence: dict[str, object], name: str
+) -> None:
+    ft = scorer.score_topics(evidence[name], default_topics())
+    assert ft.faces >= 1
+    assert PEOPLE & set(tags(ft))
+    assert ft.face_quality is not None and 0.0 <= ft.face_quality <= 1.0
+    assert ft.subject_box is not None
+
+
+@pytest.mark.parametrize("name", ["black", "grey"])
+def test_flat_frames_score_low(scorer: Scorer, evidence: dict[str, object], name: str) -> None:
+    ft = scorer.score_topics(evidence[name], default_topics())
+    assert ft.popularity < 0.05
+    assert all(t.score < 0.05 for t in ft.topics)
+    assert ft.faces == 0
+    dog = scorer.score_topics(evidence["dog"], default_topics())
+    assert dog.popularity > ft.popularity + 0.2
+
+
+def test_editing_topics_rescores_from_cached_evidence(
+    scorer: Scorer, evidence: dict[str, object]
+) -> None:
+    runs = scorer.evidence_runs
+    before = scorer.score_topics(evidence["dog"], default_topics())
+    pets_only = [Topic("puppy", 5.0), Topic("cat", 1.0), Topic("guitar", 1.0)]
+    after = scorer.score_topics(evidence["dog"], pets_only)
+    assert scorer.evidence_runs == runs  # no image model run
+    assert tags(after, 1) == ["puppy"]
+    assert before.topics != after.topics
+    no_dog = [t for t in default_topics() if t.word not in ("dog", "puppy")]
+    assert scorer.score_topics(evidence["dog"], no_dog).popularity < before.popularity
+
+
+def test_unknown_topic_word_is_reported(
+    scorer: Scorer, evidence: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THUMBDESK_NO_TEXT_MODEL", "1")
+    from thumbdesk.ml import assets
+
+    assets._text_model.cache_clear()
+    try:
+        topics = [Topic("dog", 1.0), Topic("qzxvbnm", 2.0)]
+        assert unknown_topic_words(topics, "cpu") == ["qzxvbnm"]
+        ft = scorer.score_topics(evidence["dog"], topics)
+        assert "qzxvbnm" not in tags(ft, 8)
+    finally:
+        assets._text_model.cache_clear()
+
+
+def test_evidence_is_deterministic(scorer: Scorer, frames: dict[str, np.ndarray]) -> None:
+    a = scorer.evidence([frames["dog"], frames["cyclist"]])
+    b = scorer.evidence([frames["dog"], frames["cyclist"]])
+    for x, y in zip(a, b, strict=True):
+        assert np.array_equal(x.probs, y.probs)
+        assert x.faces == y.faces
+
+
+def test_scorer_is_cached_and_fast() -> None:
+    start = time.perf_counter()
+    s1 = load_scorer("cpu")
+    assert load_scorer("cpu") is s1
+    assert time.perf_counter() - start < 0.3
+    assert s1.device == "cpu (OpenCV DNN)"
+    assert s1.evidence([]) == []
+
+
+@pytest.mark.skipif(nvidia_gpu_present(), reason="this machine has an NVIDIA GPU")
+def test_cuda_without_gpu_is_a_clear_error() -> None:
+    with pytest.raises(ModelError, match="CUDA"):
+        load_scorer("cuda")
+
+
+def test_unknown_device_is_a_clear_error() -> None:
+    with pytest.raises(ModelError, match="Unknown device"):
+        load_scorer("tpu")

@@ -1,0 +1,156 @@
+"""Image-classifier backends: OpenCV DNN on the CPU, torch on CUDA (or on the CPU on request).
+
+Both run the same EfficientNet-Lite0 weights (``models/lite0_imagenet.onnx``): OpenCV reads
+the ONNX graph, torch reads its initializers into ``thumbdesk.ml.lite0``. OpenCV is the CPU
+default because importing torch alone costs seconds and hundreds of MB; torch is imported
+only when CUDA is wanted (checked cheaply first) or when asked for by name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from thumbdesk.core.errors import ModelError
+from thumbdesk.ml import assets, lite0
+
+log = logging.getLogger(__name__)
+
+BATCH = 16
+BACKEND_ENV = "THUMBDESK_CPU_BACKEND"
+"""Set to "torch" to run the CPU path in torch instead of OpenCV DNN."""
+
+
+FIT = "crop"
+"""How a frame becomes 224x224: "squash" (whole frame, aspect not kept: subjects at the
+sides of a wide frame stay in view) or "crop" (short side to 224, centre crop)."""
+
+
+def preprocess(images: Sequence[np.ndarray], fit: str | None = None) -> np.ndarray:
+    """BGR images -> (N, 3, 224, 224) float32 RGB scaled as (x - 127) / 128 (see FIT)."""
+    size = lite0.INPUT_SIZE
+    out = np.empty((len(images), 3, size, size), dtype=np.float32)
+    for i, image in enumerate(images):
+        img = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+        h, w = img.shape[:2]
+        if (fit or FIT) == "squash":
+            interp = cv2.INTER_AREA if min(h, w) > size else cv2.INTER_LINEAR
+            rgb = cv2.resize(img, (size, size), interpolation=interp)[:, :, ::-1]
+            out[i] = (rgb.transpose(2, 0, 1).astype(np.float32) - 127.0) / 128.0
+            continue
+        scale = size / min(h, w)
+        nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
+        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        resized = cv2.resize(img, (nw, nh), interpolation=interp)
+        y0, x0 = (nh - size) // 2, (nw - size) // 2
+        crop = resized[y0 : y0 + size, x0 : x0 + size, ::-1]  # BGR -> RGB
+        out[i] = (crop.transpose(2, 0, 1).astype(np.float32) - 127.0) / 128.0
+    return out
+
+
+class Classifier(Protocol):
+    """Runs Lite0 on preprocessed batches; returns (N, 1000) logits as float32."""
+
+    device: str
+
+    def logits(self, batch: np.ndarray) -> np.ndarray:
+        """Logits of a (N, 3, 224, 224) batch."""
+        ...
+
+
+class OpenCVClassifier:
+    """Lite0 in OpenCV DNN (CPU, deterministic, no torch import)."""
+
+    def __init__(self) -> None:
+        data = assets.model_bytes(assets.LITE0)
+        try:
+            self._net = cv2.dnn.readNetFromONNX(np.frombuffer(data, dtype=np.uint8))
+        except cv2.error as exc:
+            raise ModelError(f"Model file models/{assets.LITE0} cannot be loaded: {exc}") from None
+        self._net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
+        self._net.setPreferableTarget(cv2.dnn.DNN_TARGET_CPU)
+        self.device = "cpu (OpenCV DNN)"
+
+    def logits(self, batch: np.ndarray) -> np.ndarray:
+        """Logits of a (N, 3, 224, 224) batch."""
+        self._net.setInput(np.ascontiguousarray(batch))
+        return np.asarray(self._net.forward(), dtype=np.float32).reshape(len(batch), -1)
+
+
+class TorchClassifier:
+    """Lite0 in torch (CUDA, or CPU on request), in inference mode.
+
+    On the CPU, torch's convolutions give the same output for the same input run to run.
+    """
+
+    def __init__(self, device: str) -> None:
+        import torch
+
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ModelError("CUDA was requested but no usable NVIDIA GPU was found")
+        self._torch = torch
+        self._dev = torch.device(device)
+        if self._dev.type == "cpu":
+            self.device = "cpu (torch)"
+        else:
+            idx = self._dev.index or 0
+            self._dev = torch.device("cuda", idx)
+            self.device = f"cuda:{idx} ({torch.cuda.get_device_name(idx)})"
+        self._params = lite0.load_torch_params(
+            assets.model_bytes(assets.LITE0), str(self._dev), assets.LITE0
+        )
+
+    def logits(self, batch: np.ndarray) -> np.ndarray:
+        """Logits of a (N, 3, 224, 224) batch."""
+        torch = self._torch
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self._dev, non_blocking=True)
+            return lite0.forward(x, self._params).float().cpu().numpy()
+
+
+def nvidia_gpu_present() -> bool:
+    """Cheap check for an NVIDIA driver, without importing torch."""
+    return Path("/proc/driver/nvidia/version").exists() or Path("/dev/nvidia0").exists()
+
+
+def make_classifier(device: str) -> Classifier:
+    """Build the classifier for "auto", "cpu", "cpu-torch", "cpu-opencv" or "cuda[:N]"."""
+    if device == "auto":
+        if nvidia_gpu_present():
+            try:
+                return TorchClassifier("cuda")
+            except (ModelError, ImportError, RuntimeError) as exc:
+                log.warning("NVIDIA driver found but CUDA unusable (%s); using the CPU", exc)
+        device = "cpu"
+    if device == "cpu":
+        device = "cpu-torch" if os.environ.get(BACKEND_ENV, "").lower() == "torch" else "cpu-opencv"
+    if device == "cpu-opencv":
+        return OpenCVClassifier()
+    if device == "cpu-torch":
+        return TorchClassifier("cpu")
+    if device.startswith("cuda"):
+        if not nvidia_gpu_present():
+            raise ModelError("CUDA was requested but this machine has no NVIDIA GPU driver")
+        try:
+            return TorchClassifier(device)
+        except (ImportError, RuntimeError) as exc:
+            raise ModelError(f"CUDA was requested but cannot be used: {exc}") from None
+    raise ModelError(f"Unknown device {device!r}; use auto, cpu or cuda")
+
+
+def run_batches(
+    clf: Classifier, images: Sequence[np.ndarray], fit: str | None = None
+) -> np.ndarray:
+    """Logits for any number of images, in batches of at most BATCH."""
+    if not images:
+        return np.zeros((0, 1000), dtype=np.float32)
+    parts: list[Any] = [
+        clf.logits(preprocess(images[i : i + BATCH], fit)) for i in range(0, len(images), BATCH)
+    ]
+    return np.concatenate(parts, axis=0)
