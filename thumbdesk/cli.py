@@ -74,10 +74,9 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from thumbdesk.logsetup import setup_logging
+
+    setup_logging(logging.DEBUG if verbose else logging.WARNING, log_file=False)
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[Path]:

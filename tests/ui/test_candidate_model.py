@@ -1,0 +1,78 @@
+"""The candidate list model, with no widget: real candidates from the real pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QImage
+
+from thumbdesk.core.pipeline import pick
+from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult
+from thumbdesk.ui.candidate_model import CandidateModel, Roles, bgr_to_qimage
+
+pytestmark = pytest.mark.gui
+
+VIDEOS = Path(__file__).resolve().parents[2] / ".." / "shared" / "videos"
+SHORT_CLIP = VIDEOS / "bigbuckbunny.mp4"  # 5.3 s
+
+
+@pytest.fixture(scope="module")
+def result(scorer: FrameScorer) -> PipelineResult:
+    return pick(SHORT_CLIP, PipelineConfig(), scorer, ())
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, result: PipelineResult) -> None:
+    model = CandidateModel()
+    model.set_candidates(result.candidates)
+    qtmodeltester.check(model, force_py=True)
+    # the tester stays connected and checks every change that follows
+    model.set_candidates(result.candidates[:1])
+    model.set_candidates(result.candidates[::-1])
+    model.clear()
+    model.set_candidates(result.candidates)
+
+
+def test_roles_expose_rank_score_tags_and_images(result: PipelineResult) -> None:
+    model = CandidateModel()
+    model.set_candidates(result.candidates)
+    assert model.rowCount() == len(result.candidates)
+    assert model.rowCount(model.index(0, 0)) == 0
+    for row, cand in enumerate(result.candidates):
+        index = model.index(row, 0)
+        assert index.data(Roles.Candidate) is cand
+        assert index.data(Roles.Rank) == row + 1
+        assert index.data(Roles.Score) == pytest.approx(cand.score)
+        assert index.data(Roles.Tags) == [t.word for t in cand.topics.topics]
+        assert index.data(Roles.FrameIndex) == cand.frame.index
+        image = index.data(Roles.Image)
+        assert isinstance(image, QImage)
+        assert (image.width(), image.height()) == cand.frame.image.shape[1::-1]
+        thumb = index.data(Qt.ItemDataRole.DecorationRole)
+        assert isinstance(thumb, QImage) and thumb.devicePixelRatio() == 2.0
+        assert f"#{row + 1}" in index.data(Qt.ItemDataRole.DisplayRole)
+    assert model.data(QModelIndex(), Roles.Candidate) is None
+    assert model.row_of_frame(result.candidates[-1].frame.index) == len(result.candidates) - 1
+    assert model.row_of_frame(-5) == -1
+    assert b"thumbnail" in bytes(model.roleNames()[Roles.Thumbnail].data())
+
+
+def test_images_are_converted_once_and_kept_across_updates(result: PipelineResult) -> None:
+    model = CandidateModel()
+    model.set_candidates(result.candidates[:1])
+    first = model.image(0)
+    model.set_candidates(result.candidates)  # a partial update grows the list
+    assert model.image(0) is first
+
+
+def test_bgr_to_qimage_keeps_channel_order() -> None:
+    bgr = np.zeros((4, 6, 3), np.uint8)
+    bgr[..., 0] = 255  # pure blue in BGR
+    image = bgr_to_qimage(bgr)
+    assert (image.width(), image.height()) == (6, 4)
+    colour = image.pixelColor(2, 2)
+    assert (colour.red(), colour.green(), colour.blue()) == (0, 0, 255)
+    del bgr  # the QImage owns a copy
+    assert image.pixelColor(0, 0).blue() == 255

@@ -1,0 +1,91 @@
+"""Worker bodies the window runs in the background (no Qt widgets here, only QImage).
+
+Each function is plain and synchronous so it can be tested directly; the window runs them
+with ``workers.run_task``. Heavy modules (cv2 via core.decode, the model layer) are imported
+inside the functions, never when the window starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult, Topic, VideoInfo
+from thumbdesk.ui.candidate_model import bgr_to_qimage
+from thumbdesk.ui.export_dialog import ExportRequest
+
+logger = logging.getLogger(__name__)
+
+
+def probe_video(path: str) -> VideoInfo:
+    """Probe a video (raises VideoError with a clear message)."""
+    from thumbdesk.core.probe import probe
+
+    return probe(path)
+
+
+def full_frame(path: str, frame_index: int, frame_times_s: Sequence[float] = ()) -> np.ndarray:
+    """Decode one full-resolution, upright BGR frame (exact seeking when times are known)."""
+    from thumbdesk.core.decode import read_frame
+
+    return read_frame(path, frame_index, tuple(frame_times_s) or None)
+
+
+def export_frame(
+    path: str,
+    frame_index: int,
+    full_res: np.ndarray | None,
+    request: ExportRequest,
+    frame_times_s: Sequence[float] = (),
+) -> Path:
+    """Decode the chosen frame at full resolution (unless given) and write the thumbnail."""
+    from thumbdesk.core.export import export_thumbnail
+
+    image = full_res if full_res is not None else full_frame(path, frame_index, frame_times_s)
+    dest = export_thumbnail(
+        image,
+        request.dest,
+        preset=request.preset,
+        crop_center=request.crop_center,
+        overwrite=request.overwrite,
+    )
+    logger.info("exported frame %d of %s to %s", frame_index, path, dest)
+    return dest
+
+
+def frame_for_clipboard(
+    path: str, frame_index: int, full_res: np.ndarray | None, frame_times_s: Sequence[float] = ()
+) -> QImage:
+    """Decode the chosen frame at full resolution, as a QImage for the clipboard."""
+    image = full_res if full_res is not None else full_frame(path, frame_index, frame_times_s)
+    return bgr_to_qimage(image)
+
+
+def rerank(
+    result: PipelineResult,
+    scorer: FrameScorer | None,
+    topics: Sequence[Topic],
+    config: PipelineConfig,
+) -> PipelineResult:
+    """Re-rank with a new topic list from cached evidence (no decoding)."""
+    from thumbdesk.core.pipeline import rerank as core_rerank
+
+    return core_rerank(result, scorer, tuple(topics), config)
+
+
+def initial_topics(topics_file: str) -> tuple[Topic, ...]:
+    """Load the topic list to start with: the remembered file, else the built-in one."""
+    from thumbdesk.core import topics as core_topics
+
+    if topics_file:
+        try:
+            return tuple(core_topics.load_topics(topics_file))
+        except Exception as exc:
+            logger.warning(
+                "topics file %s unusable (%s): using the built-in list", topics_file, exc
+            )
+    return tuple(core_topics.load_topics(None))

@@ -1,0 +1,205 @@
+"""Large preview of the chosen frame, with its score broken down as a small bar chart.
+
+``ImageView`` draws a QImage fitted to its rectangle; ``ScoreBars`` draws quality,
+representativeness and popularity (with their weights) for a candidate; ``PreviewPane`` puts
+them together with a caption, the topic tags and the Export / Copy buttons.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from thumbdesk.core.types import ScoreBreakdown
+from thumbdesk.ui.candidate_delegate import ACCENT, is_dark
+
+BAR_COLOURS = (QColor("#3fb68b"), QColor("#3d7eff"), QColor("#f08a24"))
+BAR_NAMES = ("Quality", "Representativeness", "Popularity")
+
+
+class ImageView(QWidget):
+    """A QImage fitted into the widget, aspect kept, on a dark backdrop."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self._placeholder = "No frame chosen yet"
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(240, 135)
+
+    def set_image(self, image: QImage | None, placeholder: str = "") -> None:
+        """Show an image (None shows the placeholder text)."""
+        self._image = image
+        if placeholder:
+            self._placeholder = placeholder
+        self.update()
+
+    def image(self) -> QImage | None:
+        """Return the image shown."""
+        return self._image
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """16:9 by default."""
+        return QSize(560, 315)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Fit the image, centred, with smooth scaling."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(16, 16, 20))
+        painter.drawRoundedRect(QRectF(self.rect()), 8, 8)
+        if self._image is None or self._image.isNull():
+            painter.setPen(QColor(170, 170, 170))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
+            return
+        size = self._image.deviceIndependentSize().toSize()
+        size.scale(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(self.rect().center())
+        painter.drawImage(target, self._image)
+
+
+class ScoreBars(QWidget):
+    """Three horizontal bars: quality, representativeness, popularity, each 0..1."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._breakdown: ScoreBreakdown | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_breakdown(self, breakdown: ScoreBreakdown | None) -> None:
+        """Show a candidate's breakdown (None hides the bars)."""
+        self._breakdown = breakdown
+        self.setVisible(breakdown is not None)
+        self.update()
+
+    def values(self) -> tuple[float, float, float] | None:
+        """Return the three values shown, or None."""
+        b = self._breakdown
+        return None if b is None else (b.quality, b.representativeness, b.popularity)
+
+    def _row_height(self) -> int:
+        return QFontMetrics(self.font()).height() + 8
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Three rows."""
+        return QSize(320, 3 * self._row_height() + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Three rows, narrow."""
+        return QSize(200, 3 * self._row_height() + 4)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Label, bar, value, weight on each row."""
+        if self._breakdown is None:
+            return
+        b = self._breakdown
+        values = (b.quality, b.representativeness, b.popularity)
+        total_w = sum(b.weights) or 1.0
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(self.font())
+        label_w = fm.horizontalAdvance("Representativeness") + 12
+        value_w = fm.horizontalAdvance("0.00 ×00%") + 12
+        row_h = self._row_height()
+        track = self.palette().color(QPalette.ColorRole.Mid)
+        track.setAlpha(90)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for i, (name, value, weight) in enumerate(zip(BAR_NAMES, values, b.weights, strict=True)):
+            top = 2 + i * row_h
+            painter.setPen(text)
+            painter.drawText(QRect(0, top, label_w, row_h), Qt.AlignmentFlag.AlignVCenter, name)
+            bar = QRectF(label_w, top + row_h / 2 - 5, self.width() - label_w - value_w, 10)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(track)
+            painter.drawRoundedRect(bar, 5, 5)
+            fill = QRectF(bar)
+            fill.setWidth(max(0.0, min(1.0, value)) * bar.width())
+            painter.setBrush(BAR_COLOURS[i])
+            if fill.width() > 0:
+                painter.drawRoundedRect(fill, 5, 5)
+            painter.setPen(text)
+            painter.drawText(
+                QRect(self.width() - value_w + 8, top, value_w, row_h),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{value:.2f} ×{weight / total_w * 100:.0f}%",
+            )
+
+
+class PreviewPane(QWidget):
+    """The chosen frame, large, with caption, score bars, tags and export buttons."""
+
+    export_requested = Signal()
+    copy_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = ImageView()
+        self.caption = QLabel("")
+        font = QFont(self.caption.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.caption.setFont(font)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.bars = ScoreBars()
+        self.bars.setVisible(False)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the chosen frame as a thumbnail (Ctrl+S)")
+        self.export_button.setDefault(True)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the chosen frame to the clipboard (Ctrl+Shift+C)")
+        self.export_button.clicked.connect(self.export_requested)
+        self.copy_button.clicked.connect(self.copy_requested)
+        self.set_actions_enabled(False)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.caption, 1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.bars)
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Enable Export / Copy once a frame is chosen."""
+        self.export_button.setEnabled(enabled)
+        self.copy_button.setEnabled(enabled)
+
+    def show_frame(
+        self,
+        image: QImage | None,
+        caption: str,
+        detail: str = "",
+        breakdown: ScoreBreakdown | None = None,
+        tags: list[tuple[str, float]] | None = None,
+    ) -> None:
+        """Show a frame with its caption, optional score breakdown and topic tags."""
+        self.view.set_image(image, "" if image is not None else "The chosen frame shows here")
+        self.caption.setText(caption)
+        dark = is_dark(self.palette())
+        accent = ACCENT.lighter(140) if dark else ACCENT
+        parts = [detail] if detail else []
+        if tags:
+            chips = " ".join(
+                f"<span style='color:{accent.name()}'>#{word}</span>&nbsp;{score:.2f}"
+                for word, score in tags
+            )
+            parts.append(chips)
+        self.detail.setText("<br>".join(parts))
+        self.bars.set_breakdown(breakdown)
+        self.set_actions_enabled(image is not None)
