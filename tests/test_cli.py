@@ -13,6 +13,7 @@ import cv2
 import jsonschema
 import pytest
 from tests.conftest import clip
+
 from thumbdesk.core.report import report_schema
 
 pytestmark = pytest.mark.slow

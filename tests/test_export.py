@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 from tests.conftest import clip
+
 from thumbdesk.core.decode import read_frame
 from thumbdesk.core.errors import ExportError
 from thumbdesk.core.export import PRESETS, crop_to_aspect, export_thumbnail

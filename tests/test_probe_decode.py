@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 from tests.conftest import clip
+
 from thumbdesk.core.decode import FrameReader, read_frame
 from thumbdesk.core.probe import probe
 
