@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test lint pytest package bench fuzz models clean
+.PHONY: setup tools run demo test lint pytest package bench fuzz models clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: setup
 
 ## Headless: pick the thumbnail of the bundled sample clip.
 demo: setup
-	$(BIN)/thumbdesk pick resources/sample/bigbuckbunny.mp4 -o sample.thumbnail.jpg --json sample.report.json
+	$(BIN)/thumbdesk pick resources/sample/bigbuckbunny.mp4 -o sample.thumbnail.jpg --json sample.report.json --overwrite
 
 lint: setup
 	$(BIN)/ruff check thumbdesk tests benchmarks scripts packaging
@@ -28,7 +28,14 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-pytest: setup
+## Tools the tests use besides Python: FFmpeg builds the fuzz corpus and the big clips.
+tools:
+	@command -v ffmpeg >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+	  else echo "ffmpeg is missing: install it (apt-get install ffmpeg) or the fuzz tests skip"; fi; }
+
+pytest: setup tools
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint pytest

@@ -174,3 +174,15 @@ def test_help_is_fast_and_does_not_import_torch():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False False", proc.stderr
+
+
+def test_existing_output_is_kept_unless_overwrite_is_given(tmp_path):
+    dest = tmp_path / "mine.jpg"
+    dest.write_bytes(b"precious")
+    proc = run_cli("pick", clip("moviepy_fire2_dog.mp4"), "-o", dest)
+    assert_clean_error(proc, "--overwrite")
+    assert dest.read_bytes() == b"precious"
+    proc = run_cli("pick", clip("moviepy_fire2_dog.mp4"), "-o", dest, "--overwrite")
+    assert proc.returncode == 0, proc.stderr
+    assert dest.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.jpg"]

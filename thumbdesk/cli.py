@@ -50,6 +50,9 @@ def _pick_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--size", choices=sorted(PRESETS), default="original", help="export size preset"
     )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace output files that already exist"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser
@@ -152,6 +155,8 @@ def process_one(
     for dest in (image_out, json_out):
         if dest is not None:
             check_writable(dest)
+            if dest.exists() and not args.overwrite:
+                raise ExportError(f"{dest} already exists; use --overwrite to replace it")
     progress = TerminalProgress(video.name, enabled=not args.quiet)
     generator = run_pipeline(video, scorer=scorer, topics=topics)
     try:
@@ -173,10 +178,14 @@ def process_one(
             image = read_frame(video, best.frame.index, result.frame_times_s)
             box = best.topics.subject_box
             centre = (box[0] + box[2] / 2, box[1] + box[3] / 2) if box else None
-            written.append(export_thumbnail(image, image_out, args.size, centre, overwrite=True))
+            written.append(
+                export_thumbnail(image, image_out, args.size, centre, overwrite=args.overwrite)
+            )
             result.timings_s["export"] = round(time.perf_counter() - started, 4)
         if json_out is not None:
-            write_atomically(report_json(result, args.top).encode(), json_out, overwrite=True)
+            write_atomically(
+                report_json(result, args.top).encode(), json_out, overwrite=args.overwrite
+            )
     except BaseException:
         # A run that fails leaves no output: remove the thumbnail if the report failed.
         for path in written:

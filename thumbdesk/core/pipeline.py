@@ -112,12 +112,12 @@ def _filter(
         raise VideoError("No frame of this video could be decoded into a picture")
     counts = Counter(s.reason for s in sampled if s.reason)
     summary = ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
-    if passing:
+    if passing and top_up:
         warnings.append(
             f"Only {len(passing)} frame(s) passed the quality filters ({summary}); "
             f"{len(top_up)} more are offered as flagged best-effort candidates."
         )
-    else:
+    elif not passing:
         warnings.append(
             f"No frame passed the quality filters ({summary} of {len(sampled)} looked at); "
             "showing the best available frames, flagged."
