@@ -112,6 +112,17 @@ def _explain(exc: OSError, dest: Path) -> str:
     return f"Could not write {dest}: {exc.strerror or exc}"
 
 
+_NO_HARD_LINKS = {
+    errno.EPERM,
+    errno.ENOTSUP,
+    errno.EOPNOTSUPP,
+    errno.ENOSYS,
+    errno.EXDEV,
+    errno.EMLINK,
+}
+"""Errors of os.link that mean "no hard links here" rather than "cannot write"."""
+
+
 def write_atomically(data: bytes, dest: str | Path, overwrite: bool = False) -> Path:
     """Write ``data`` to ``dest`` all at once: temp file in the same folder, then rename.
 
@@ -137,7 +148,11 @@ def write_atomically(data: bytes, dest: str | Path, overwrite: bool = False) -> 
                 os.link(tmp_name, dest)
             except FileExistsError as exc:
                 raise ExportError(f"{dest.name} already exists; choose another name") from exc
-            except OSError:  # file systems without hard links
+            except OSError as exc:
+                # Only a file system without hard links (FAT, exFAT, some network shares)
+                # falls back to a rename; a full disk or an I/O error is an error.
+                if exc.errno not in _NO_HARD_LINKS:
+                    raise
                 if dest.exists():
                     raise ExportError(f"{dest.name} already exists; choose another name") from None
                 os.replace(tmp_name, dest)

@@ -7,9 +7,13 @@ work is queued.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 
@@ -33,6 +37,16 @@ _CONTAINER_MAGIC: tuple[tuple[int, bytes, str], ...] = (
 )
 
 
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+"""Still-image formats FFmpeg would open as a one-frame "video": refused with a clear message."""
+
+
 def sniff_container(head: bytes) -> str:
     """Name the container from the first bytes of a file ("unknown" if not recognised)."""
     for offset, magic, name in _CONTAINER_MAGIC:
@@ -49,11 +63,21 @@ def fourcc_to_str(value: float) -> str:
 
 
 def check_readable_file(path: Path) -> bytes:
-    """Raise VideoError unless ``path`` is a non-empty readable file; return its first bytes."""
-    if not path.exists():
-        raise VideoError(f"No such file: {path}")
-    if path.is_dir():
+    """Raise VideoError unless ``path`` is a non-empty readable file; return its first bytes.
+
+    Only regular files are opened: a named pipe would block the open forever and a device
+    (``/dev/zero``) never ends, so both are refused before FFmpeg sees them.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise VideoError(f"No such file: {path}") from None
+    except OSError as exc:
+        raise VideoError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(mode):
         raise VideoError(f"{path} is a folder, not a video file")
+    if not stat.S_ISREG(mode):
+        raise VideoError(f"{path.name} is not a regular file (a pipe or device), not a video file")
     try:
         with path.open("rb") as handle:
             head = handle.read(64)
@@ -61,7 +85,59 @@ def check_readable_file(path: Path) -> bytes:
         raise VideoError(f"Cannot read {path}: {exc.strerror or exc}") from exc
     if not head:
         raise VideoError(f"{path.name} is empty (0 bytes)")
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            raise VideoError(f"{path.name} is a still image ({kind}), not a video")
     return head
+
+
+def _mp4_boxes(handle: BinaryIO, start: int, end: int) -> dict[bytes, tuple[int, int]]:
+    """Top-level boxes between ``start`` and ``end``: type -> (offset, size) of the first."""
+    boxes: dict[bytes, tuple[int, int]] = {}
+    pos = start
+    while pos + 8 <= end and len(boxes) < 64:
+        handle.seek(pos)
+        header = handle.read(16)
+        if len(header) < 8:
+            break
+        size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        if size == 1 and len(header) == 16:
+            size = int.from_bytes(header[8:16], "big")
+        elif size == 0:
+            size = end - pos
+        if size < 8:
+            break
+        boxes.setdefault(kind, (pos, size))
+        pos += size
+    return boxes
+
+
+def diagnose_mp4(path: Path) -> str:
+    """Say why an MP4/MOV file cannot be opened ("" when its structure gives no clue)."""
+    try:
+        with path.open("rb") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            boxes = _mp4_boxes(handle, 0, end)
+            if b"moov" not in boxes:
+                return (
+                    f"{path.name} looks truncated: its index (moov box) is missing, so the "
+                    "recording or download did not finish"
+                )
+            offset, size = boxes[b"moov"]
+            if offset + size > end:
+                return f"{path.name} looks truncated: its index (moov box) is cut short"
+            handle.seek(offset)
+            moov = handle.read(min(size, 16 << 20))
+    except OSError:
+        return ""
+    handlers, at = set(), moov.find(b"hdlr")
+    while at >= 0:  # "hdlr", version and flags, pre_defined, then the handler type
+        handlers.add(moov[at + 12 : at + 16])
+        at = moov.find(b"hdlr", at + 4)
+    if b"vide" not in handlers:
+        sound = " (it holds only sound)" if b"soun" in handlers else ""
+        return f"{path.name} has no video track{sound}"
+    return ""
 
 
 def open_capture(path: Path) -> cv2.VideoCapture:
@@ -69,6 +145,11 @@ def open_capture(path: Path) -> cv2.VideoCapture:
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not capture.isOpened():
         capture.release()
+        with contextlib.suppress(OSError), path.open("rb") as handle:
+            if sniff_container(handle.read(16)) in ("mp4", "mov"):
+                reason = diagnose_mp4(path)
+                if reason:
+                    raise VideoError(reason)
         raise VideoError(
             f"{path.name} is not a video ThumbDesk can read (unknown format, or the file is "
             "damaged)"
