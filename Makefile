@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup tools run demo test lint pytest package bench fuzz models clean
+.PHONY: setup tools run demo test lint pytest package package-check bench fuzz models clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,9 +52,13 @@ fuzz: setup
 models: setup
 	$(BIN)/python scripts/build_models.py
 
-## One-folder PyInstaller app in dist/ThumbDesk (see packaging/README.md).
-package: setup
+## One-folder PyInstaller app in dist/ThumbDesk (own build venv; see packaging/README.md).
+package:
 	bash packaging/build.sh
+
+## Build it, then check the frozen app (self-check, pick, window offscreen).
+package-check: package
+	bash packaging/check.sh dist/ThumbDesk
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

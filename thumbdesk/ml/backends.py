@@ -90,7 +90,13 @@ class TorchClassifier:
     """
 
     def __init__(self, device: str) -> None:
-        import torch
+        try:
+            import torch
+        except ImportError:  # the CPU-only app bundle ships without torch
+            raise ModelError(
+                f"This ThumbDesk build has no torch (CPU build): it cannot run on {device}; "
+                "use --device cpu, or the CUDA build"
+            ) from None
 
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError("CUDA was requested but no usable NVIDIA GPU was found")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -17,7 +18,13 @@ from PySide6.QtWidgets import QApplication
 
 from thumbdesk import crash, logsetup
 
+if TYPE_CHECKING:
+    from thumbdesk.ui.main_window import MainWindow
+
 logger = logging.getLogger(__name__)
+
+SMOKE_ENV = "THUMBDESK_SMOKE_EXIT"
+"""Smoke test of a build (packaging/check.sh): SECONDS; quit once the first result is shown."""
 
 
 class _CrashBridge(QObject):
@@ -73,6 +80,8 @@ def run_app(video: str | None = None) -> int:
     app.aboutToQuit.connect(lambda: workers.shutdown(10_000))
 
     window.show()
+    if os.environ.get(SMOKE_ENV):
+        _arm_smoke_exit(app, window, float(os.environ[SMOKE_ENV]))
     # Heavy work starts only once the window is on screen.
     if video:
         QTimer.singleShot(0, lambda: window.open_video(video))
@@ -81,3 +90,19 @@ def run_app(video: str | None = None) -> int:
     code = app.exec()
     crash.set_reporter(None)
     return int(code)
+
+
+def _arm_smoke_exit(app: QApplication, window: MainWindow, seconds: float) -> None:
+    """Print "smoke: OK" and quit with 0 once a result is shown; quit with 1 after ``seconds``."""
+
+    def done(result: object) -> None:
+        count = len(getattr(result, "candidates", ()))
+        print(f"smoke: OK, {count} candidates; {window.device_label.text()}", flush=True)
+        QTimer.singleShot(500, lambda: app.exit(0 if count else 1))
+
+    def timed_out() -> None:
+        print(f"smoke: FAILED, no result after {seconds:.0f} s", flush=True)
+        app.exit(1)
+
+    window.result_ready.connect(done)
+    QTimer.singleShot(round(seconds * 1000), timed_out)
