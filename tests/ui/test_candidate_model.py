@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult
-from thumbdesk.ui.candidate_model import CandidateModel, Roles, bgr_to_qimage
+from thumbdesk.ui.candidate_model import THUMB_WIDTH, CandidateModel, Roles, bgr_to_qimage
 
 pytestmark = pytest.mark.gui
 
@@ -51,7 +51,10 @@ def test_roles_expose_rank_score_tags_and_images(result: PipelineResult) -> None
         assert isinstance(image, QImage)
         assert (image.width(), image.height()) == cand.frame.image.shape[1::-1]
         thumb = index.data(Qt.ItemDataRole.DecorationRole)
-        assert isinstance(thumb, QImage) and thumb.devicePixelRatio() == 2.0
+        assert isinstance(thumb, QImage) and thumb.devicePixelRatio() >= 1.0
+        # Shares the working frame's pixels, fitted to the card in logical pixels.
+        assert thumb.size() == image.size()
+        assert thumb.deviceIndependentSize().width() <= THUMB_WIDTH + 0.5
         assert f"#{row + 1}" in index.data(Qt.ItemDataRole.DisplayRole)
     assert model.data(QModelIndex(), Roles.Candidate) is None
     assert model.row_of_frame(result.candidates[-1].frame.index) == len(result.candidates) - 1
