@@ -4,9 +4,16 @@ Reads ``tests/data/eval/frames.csv`` (clips of ../shared/videos by file and time
 scikit-image's sample photos by name, which needs ``scikit-image`` installed), scores every
 frame against the general preset, and prints per frame the top-3 tags next to the labels,
 then precision@3 (hits in the top 3 / 3), hit-normalised precision@3 (hits / min(3, labels)),
-and for every labelled topic how many of its frames had it in the top 3.
+and for every labelled topic how many of its frames had it in the top 3. Frames with no
+label (nothing popular in view) count only for the ranking metric.
 
-    python scripts/eval_topics.py [--device cpu] [--fit squash|crop] [--power 2]
+Popularity ranking: within each clip, every pair of frames whose labels differ in
+popularity (a frame's label value is the largest ``sqrt(weight / max weight)`` of its
+labels, 0 without labels; pairs closer than 0.05 are skipped) counts as right when the
+frame with the more popular labels gets the higher popularity (a tie counts half).
+The figure printed is the pairwise accuracy over all such pairs.
+
+    python scripts/eval_topics.py [--device cpu] [--fit squash|crop] [--power 2] [--size 192]
 """
 
 from __future__ import annotations
@@ -66,16 +73,45 @@ def load_eval_set(path: Path = EVAL_FILE) -> list[tuple[str, np.ndarray, set[str
     return out
 
 
+RANK_MARGIN = 0.05
+
+
+def clip_of(name: str) -> str:
+    """The clip a frame row comes from (skimage photos are each their own clip)."""
+    return name.split("@", 1)[0]
+
+
+def ranking_accuracy(
+    rows: list[tuple[str, float, float]],
+) -> tuple[float, int]:
+    """Pairwise accuracy of (name, label value, popularity) rows within each clip."""
+    right, pairs = 0.0, 0
+    for i, (name_a, want_a, pop_a) in enumerate(rows):
+        for name_b, want_b, pop_b in rows[i + 1 :]:
+            if clip_of(name_a) != clip_of(name_b) or abs(want_a - want_b) < RANK_MARGIN:
+                continue
+            pairs += 1
+            if pop_a == pop_b:
+                right += 0.5
+            elif (pop_a > pop_b) == (want_a > want_b):
+                right += 1
+    return (right / pairs if pairs else float("nan")), pairs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--fit", choices=["squash", "crop"], default=None)
     parser.add_argument("--power", type=float, default=None)
+    parser.add_argument("--eval-file", type=Path, default=EVAL_FILE)
+    parser.add_argument("--size", type=int, default=None, help="classifier input size (px)")
     args = parser.parse_args(argv)
 
     from thumbdesk.core.topics import default_topics
-    from thumbdesk.ml import backends, load_scorer, scorer
+    from thumbdesk.ml import backends, lite0, load_scorer, scorer
 
+    if args.size:
+        lite0.INPUT_SIZE = args.size
     if args.fit:
         backends.FIT = args.fit
     if args.power:
@@ -83,20 +119,25 @@ def main(argv: list[str] | None = None) -> int:
     topics = default_topics()
     words = {t.word for t in topics}
     sc = load_scorer(args.device)
-    frames = load_eval_set()
+    frames = load_eval_set(args.eval_file)
     for _, _, labels in frames:
         if not labels <= words:
             raise SystemExit(f"labels {labels - words} are not general topics")
     evidence = sc.evidence([img for _, img, _ in frames])
+    max_weight = max(t.weight for t in topics)
+    rel = {t.word: float(np.sqrt(t.weight / max_weight)) for t in topics}
+    ranked: list[tuple[str, float, float]] = []
     precisions, normalised = [], []
     seen: dict[str, int] = defaultdict(int)
     hit: dict[str, int] = defaultdict(int)
     for (name, _, labels), ev in zip(frames, evidence, strict=True):
         ft = sc.score_topics(ev, topics)
+        ranked.append((name, max((rel[w] for w in labels), default=0.0), ft.popularity))
         top3 = [t.word for t in ft.topics[:3]]
         hits = len(set(top3) & labels)
-        precisions.append(hits / 3)
-        normalised.append(hits / min(3, len(labels)))
+        if labels:
+            precisions.append(hits / 3)
+            normalised.append(hits / min(3, len(labels)))
         for w in labels:
             seen[w] += 1
             hit[w] += w in top3
@@ -106,12 +147,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{';'.join(sorted(labels))}  hits {hits}"
         )
     print(
-        f"\n{len(frames)} frames on {sc.device} (fit={backends.FIT}, "
-        f"power={scorer.AFFINITY_POWER:g})"
+        f"\n{len(frames)} frames ({len(precisions)} labelled) on {sc.device} (fit={backends.FIT}, "
+        f"power={scorer.AFFINITY_POWER:g}, size={lite0.INPUT_SIZE})"
     )
     print(f"precision@3            {np.mean(precisions):.3f}")
     print(f"precision@3 normalised {np.mean(normalised):.3f}  (hits / min(3, labels))")
-    print(f"frames with a hit in top 3: {sum(p > 0 for p in precisions)}/{len(frames)}")
+    print(f"frames with a hit in top 3: {sum(p > 0 for p in precisions)}/{len(precisions)}")
+    accuracy, pairs = ranking_accuracy(ranked)
+    print(f"popularity pairwise accuracy within clips {accuracy:.3f}  ({pairs} pairs)")
     print("per-topic hits (in top 3 / frames labelled):")
     for w in sorted(seen, key=lambda w: (-seen[w], w)):
         print(f"  {w:12s} {hit[w]}/{seen[w]}")

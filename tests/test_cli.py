@@ -80,8 +80,24 @@ def test_report_lists_rejections_and_topics(tmp_path):
     assert len(report["candidates"]) <= 3
     assert {"dark", "uniform"} <= {r["reason"] for r in report["rejected"]}
     assert all(r["detail"] for r in report["rejected"])
-    assert report["candidates"][0]["topics"], "the model gave no topic tags"
+    tags = [t for c in report["candidates"] for t in c["topics"]]
+    assert all(t["score"] >= 0.1 for t in tags)  # weak guesses are not shown
     assert (tmp_path / "a.webp").read_bytes()[8:12] == b"WEBP"
+
+
+def test_dog_clip_top_pick_shows_the_dog(tmp_path):
+    proc = run_cli(
+        "pick",
+        clip("moviepy_fire2_dog.mp4"),
+        "-o",
+        tmp_path / "d.jpg",
+        "--json",
+        tmp_path / "d.json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    best = json.loads((tmp_path / "d.json").read_text())["candidates"][0]
+    assert "dog" in [t["word"] for t in best["topics"]]
+    assert "[dog" in proc.stdout
 
 
 def test_same_input_same_output(tmp_path):

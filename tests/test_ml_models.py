@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets, lite0
 from thumbdesk.ml.backends import OpenCVClassifier, TorchClassifier, preprocess

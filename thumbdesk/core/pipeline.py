@@ -21,7 +21,7 @@ from thumbdesk.core import dedup, quality
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.probe import probe
-from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, with_topics
+from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored, with_topics
 from thumbdesk.core.types import (
     Candidate,
     Frame,
@@ -298,13 +298,15 @@ def _score(
             start + _SPAN["score"] * done,
             f"Scored {min(len(order), first + _SCORE_BATCH)} of {len(order)}",
         )
+        scored = rescored(scored, config)
         yield PartialCandidates(ranked(scored))
     return scored
 
 
 def _top_tags(frame_topics: FrameTopics, config: PipelineConfig) -> FrameTopics:
-    """Keep the ``config.top_tags`` strongest tags (the scorer may return more)."""
-    return replace(frame_topics, topics=frame_topics.topics[: config.top_tags])
+    """Keep the ``config.top_tags`` strongest tags of at least ``config.min_tag_score``."""
+    shown = [t for t in frame_topics.topics if t.score >= config.min_tag_score]
+    return replace(frame_topics, topics=tuple(shown[: config.top_tags]))
 
 
 def rerank(
@@ -318,14 +320,14 @@ def rerank(
     if scorer is None or not result.candidates:
         return replace(result, topics=tuple(topics))
     largest = max(c.cluster_size for c in result.candidates)
-    rescored = []
+    updated = []
     for candidate in result.candidates:
         if candidate.evidence is None:
-            rescored.append(candidate)
+            updated.append(candidate)
             continue
         frame_topics = _top_tags(scorer.score_topics(candidate.evidence, topics), config)
-        rescored.append(with_topics(candidate, frame_topics, largest, config))
-    return replace(result, candidates=ranked(rescored), topics=tuple(topics))
+        updated.append(with_topics(candidate, frame_topics, largest, config))
+    return replace(result, candidates=ranked(rescored(updated, config)), topics=tuple(topics))
 
 
 def pick(

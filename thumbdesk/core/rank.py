@@ -3,14 +3,14 @@
 The final score of a candidate is the weighted mean of three terms in [0, 1]
 (``PipelineConfig.weights``): quality (sharpness, exposure, detail; blended with face quality
 when the model saw a face), representativeness (how much of the video its cluster covers) and
-topic popularity (from the model layer; a neutral 0.5 when no model is loaded, so the ranking
-keeps its shape with or without the model).
+topic popularity (from the model layer, relative to the clip's most popular candidate; a
+neutral 0.5 when no model is loaded, so the ranking keeps its shape with or without the model).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from thumbdesk.core.quality import quality_score
@@ -31,16 +31,27 @@ def representativeness(cluster_size: int, largest_cluster: int) -> float:
 
 
 def breakdown_for(
-    candidate: Candidate, topics: FrameTopics, largest_cluster: int, config: PipelineConfig
+    candidate: Candidate,
+    topics: FrameTopics,
+    largest_cluster: int,
+    config: PipelineConfig,
+    popularity_scale: float = 1.0,
 ) -> ScoreBreakdown:
-    """Score terms of ``candidate`` given what the model said about it."""
+    """Score terms of ``candidate`` given what the model said about it.
+
+    ``popularity_scale`` is the clip's reference popularity (see ``rescored``); the neutral
+    popularity of an unscored frame is never rescaled.
+    """
+    popularity = topics.popularity
+    if topics is not NEUTRAL_TOPICS:
+        popularity /= max(popularity_scale, 1e-6)
     quality = quality_score(candidate.quality)
     if topics.face_quality is not None:
         quality = (1 - FACE_QUALITY_SHARE) * quality + FACE_QUALITY_SHARE * topics.face_quality
     return ScoreBreakdown(
         quality=round(quality, 4),
         representativeness=round(representativeness(candidate.cluster_size, largest_cluster), 4),
-        popularity=round(min(1.0, max(0.0, topics.popularity)), 4),
+        popularity=round(min(1.0, max(0.0, popularity)), 4),
         weights=config.weights,
     )
 
@@ -48,12 +59,30 @@ def breakdown_for(
 def with_topics(
     candidate: Candidate, topics: FrameTopics, largest_cluster: int, config: PipelineConfig
 ) -> Candidate:
-    """A copy of ``candidate`` scored with ``topics``."""
+    """A copy of ``candidate`` carrying ``topics`` (scores are settled by ``rescored``)."""
     return replace(
         candidate,
         topics=topics,
         breakdown=breakdown_for(candidate, topics, largest_cluster, config),
     )
+
+
+def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Candidate]:
+    """Recompute every breakdown against the clip: its largest cluster, its top popularity.
+
+    Representativeness is relative to the largest cluster and popularity to the most popular
+    scored candidate (at least ``config.popularity_floor``), so both terms use the whole
+    0..1 range within a clip, like quality does.
+    """
+    if not candidates:
+        return []
+    largest = max(c.cluster_size for c in candidates)
+    scored = [c.topics.popularity for c in candidates if c.topics is not NEUTRAL_TOPICS]
+    scale = max([config.popularity_floor, *scored])
+    return [
+        replace(c, breakdown=breakdown_for(c, c.topics, largest, config, scale))
+        for c in candidates
+    ]
 
 
 def ranked(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:

