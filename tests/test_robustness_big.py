@@ -28,8 +28,17 @@ MAX_RSS_MB = 1200
 """Peak memory of the whole child (Python, numpy, OpenCV and FFmpeg included)."""
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
+
+def peak_mb():
+    # VmHWM is this process image's own peak RSS. ru_maxrss would not do: Linux carries the
+    # parent's peak (pytest's, with the model loaded) over fork and exec into the child.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
 from thumbdesk.core.decode import read_frame
 from thumbdesk.core.export import export_thumbnail
 from thumbdesk.core.pipeline import pick
@@ -40,7 +49,7 @@ image = read_frame(sys.argv[1], best.frame.index, result.frame_times_s)
 out = export_thumbnail(image, Path(sys.argv[2]))
 print(json.dumps({
     "seconds": time.perf_counter() - started,
-    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rss_mb": peak_mb(),
     "sampled": result.sampled, "frames": result.video.frame_count,
     "duration": result.video.duration_s, "shape": list(image.shape), "bytes": out.stat().st_size,
 }))

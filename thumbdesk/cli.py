@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from thumbdesk import __version__
 from thumbdesk.core.errors import ExportError, ThumbDeskError
-from thumbdesk.core.export import FORMATS, PRESETS
+from thumbdesk.core.presets import FORMATS, PRESETS
 from thumbdesk.progress_bar import TerminalProgress
 
 if TYPE_CHECKING:

@@ -14,39 +14,15 @@ import errno
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from thumbdesk.core.errors import ExportError
+from thumbdesk.core.presets import FORMATS, PRESETS
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ExportPreset:
-    """A target for the exported thumbnail."""
-
-    name: str
-    label: str
-    size: tuple[int, int] | None
-    """(width, height) in pixels, or None to keep the frame's own size."""
-    max_bytes: int | None = None
-
-
-PRESETS: dict[str, ExportPreset] = {
-    preset.name: preset
-    for preset in (
-        ExportPreset("original", "Original size", None),
-        ExportPreset("youtube", "YouTube 1280x720 (under 2 MB)", (1280, 720), 2 * 1024 * 1024),
-        ExportPreset("reels", "Reels / TikTok / Shorts 1080x1920", (1080, 1920)),
-        ExportPreset("square", "Square 1080x1080", (1080, 1080)),
-    )
-}
-
-FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WebP"}
 
 
 def crop_to_aspect(

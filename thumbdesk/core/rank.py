@@ -80,8 +80,7 @@ def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Ca
     scored = [c.topics.popularity for c in candidates if c.topics is not NEUTRAL_TOPICS]
     scale = max([config.popularity_floor, *scored])
     return [
-        replace(c, breakdown=breakdown_for(c, c.topics, largest, config, scale))
-        for c in candidates
+        replace(c, breakdown=breakdown_for(c, c.topics, largest, config, scale)) for c in candidates
     ]
 
 

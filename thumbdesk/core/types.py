@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is only named in annotations: the window starts without it
+    import numpy as np
 
 RejectReason = Literal["dark", "blurry", "uniform", "broken", "duplicate"]
 """Why a sampled frame did not become a candidate."""

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QStyleOptionSlider,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from thumbdesk.ui import workers
 from thumbdesk.ui.candidate_delegate import GOLD
@@ -118,7 +117,7 @@ class Scrubber(QWidget):
         self._reading = False
         self._pending: int | None = None
         self._frame: tuple[int, np.ndarray, QImage] | None = None
-        self._throttled = qthrottled(self._request, timeout=60, leading=True, parent=self)
+        self._throttled: Any = None  # superqt's qthrottled, made on first drag
         self.slider.valueChanged.connect(self._on_value)
         self.setEnabled(False)
 
@@ -198,6 +197,10 @@ class Scrubber(QWidget):
 
     def _on_value(self, index: int) -> None:
         self._update_label(index)
+        if self._throttled is None:
+            from superqt.utils import qthrottled
+
+            self._throttled = qthrottled(self._request, timeout=60, leading=True, parent=self)
         self._throttled(index)
 
     def _request(self, index: int) -> None:

@@ -10,13 +10,13 @@ superseded run can never show its stale results (napari's histogram worker does 
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from superqt.utils import FunctionWorker, GeneratorWorker, WorkerBase, create_worker
 
 from thumbdesk.core.errors import ThumbDeskError
 from thumbdesk.core.types import (
@@ -27,6 +27,11 @@ from thumbdesk.core.types import (
     Progress,
     Topic,
 )
+
+if TYPE_CHECKING:
+    # superqt imports every one of its widgets on first import (~0.4 s): it is imported when
+    # the first worker starts, after the window is on screen.
+    from superqt.utils import FunctionWorker, GeneratorWorker, WorkerBase
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +66,8 @@ def run_task(
     **kwargs: Any,
 ) -> FunctionWorker:
     """Run ``func(*args, **kwargs)`` in a worker thread; results and errors come back here."""
+    from superqt.utils import FunctionWorker, create_worker
+
     worker = create_worker(func, *args, _start_thread=False, _ignore_errors=True, **kwargs)
     assert isinstance(worker, FunctionWorker)
     if on_result is not None:
@@ -89,6 +96,10 @@ def shutdown(timeout_ms: int = 10_000) -> bool:
     """Ask every worker to quit at its next cancel point and wait; True if all ended."""
     for worker in list(_live):
         worker.quit()
+    if "superqt.utils" not in sys.modules:
+        return True  # no worker was ever started
+    from superqt.utils import WorkerBase
+
     try:
         WorkerBase.await_workers(timeout_ms)
     except RuntimeError:
@@ -140,6 +151,8 @@ class PipelineRunner(QObject):
         topics: Sequence[Topic],
     ) -> int:
         """Cancel any current run and start a new one; return its generation."""
+        from superqt.utils import GeneratorWorker, create_worker
+
         from thumbdesk.core.pipeline import run_pipeline
 
         self._abort_current()
