@@ -1,0 +1,1 @@
+"""ThumbDesk test suite."""
