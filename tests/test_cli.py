@@ -12,8 +12,8 @@ from pathlib import Path
 import cv2
 import jsonschema
 import pytest
-from tests.conftest import clip
 
+from tests.conftest import clip
 from thumbdesk.core.report import report_schema
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ import os
 import cv2
 import numpy as np
 import pytest
-from tests.conftest import clip
 
+from tests.conftest import clip
 from thumbdesk.core.decode import read_frame
 from thumbdesk.core.errors import ExportError
 from thumbdesk.core.export import PRESETS, crop_to_aspect, export_thumbnail

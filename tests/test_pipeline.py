@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
-from tests.conftest import clip
 
+from tests.conftest import clip
 from thumbdesk.core import dedup
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.pipeline import pick, run_pipeline

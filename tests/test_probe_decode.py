@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from tests.conftest import clip
 
+from tests.conftest import clip
 from thumbdesk.core.decode import FrameReader, read_frame
 from thumbdesk.core.probe import probe
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from tests.conftest import clip
 
+from tests.conftest import clip
 from thumbdesk.cli import main
 from thumbdesk.core.decode import read_frame
 from thumbdesk.core.errors import ExportError, TopicsError

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from tests.conftest import clip
 
+from tests.conftest import clip
 from thumbdesk.ui import workers
 from thumbdesk.ui.main_window import MainWindow
 from thumbdesk.ui.settings import SETTINGS_ENV, Settings
