@@ -8,50 +8,23 @@ measured figure is printed (``pytest -s``) for the record.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 import itertools
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 
 from tests.conftest import clip
-from thumbdesk.ui import workers
 from thumbdesk.ui.main_window import MainWindow
-from thumbdesk.ui.settings import SETTINGS_ENV, Settings
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.slow,
-    pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)"),
 ]
 
 TARGET_MS = 100
 ALLOWED_MS = 400
 """What the test enforces on a loaded shared machine; the target is what we report against."""
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    from thumbdesk.ml import load_scorer
-
-    monkeypatch.setenv(SETTINGS_ENV, str(tmp_path / "settings.ini"))
-    monkeypatch.setenv("THUMBDESK_LOG_DIR", str(tmp_path / "logs"))
-    win = MainWindow(
-        Settings(tmp_path / "settings.ini"), load_model=False, scorer=load_scorer("cpu")
-    )
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    workers.shutdown(10_000)
 
 
 def test_event_loop_stall_while_analysing(qtbot, window: MainWindow) -> None:
