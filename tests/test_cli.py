@@ -202,3 +202,12 @@ def test_existing_output_is_kept_unless_overwrite_is_given(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert dest.read_bytes()[:3] == b"\xff\xd8\xff"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.jpg"]
+
+
+def test_window_without_a_screen_is_a_clear_error():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "thumbdesk"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert_clean_error(proc, "no screen")
