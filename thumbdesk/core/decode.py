@@ -316,6 +316,11 @@ class FrameReader:
         self._last = (index, image)
         return image
 
+    def _lost(self, index: int) -> VideoError:
+        """Forget the decoder's position (it is unknown now); the error to raise."""
+        self._next_index = None
+        return VideoError(f"Frame {index} of {self.path.name} could not be decoded")
+
     def _read_forward(self, index: int) -> np.ndarray:
         assert self._next_index is not None
         while self._next_index < index:
@@ -324,8 +329,7 @@ class FrameReader:
             self._next_index += 1
         ok, image = self._capture.read()
         if not ok or image is None:
-            self._next_index = None
-            raise VideoError(f"Frame {index} of {self.path.name} could not be decoded")
+            raise self._lost(index)
         self._next_index = index + 1
         return image
 
@@ -353,12 +357,10 @@ class FrameReader:
             ok = self._capture.grab()
             landed = self._capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         if not ok:
-            self._next_index = None
-            raise VideoError(f"Frame {index} of {self.path.name} could not be decoded")
+            raise self._lost(index)
         ok, image = self._capture.retrieve()
         if not ok or image is None:
-            self._next_index = None
-            raise VideoError(f"Frame {index} of {self.path.name} could not be decoded")
+            raise self._lost(index)
         self._next_index = index + 1
         return image
 
