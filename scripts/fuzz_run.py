@@ -140,16 +140,24 @@ def check_pipeline(path: Path, entry: Entry) -> Outcome:
     )
 
 
+def process_failure(rc: int | None, stderr: str, limit: float) -> tuple[str, str] | None:
+    """The outcome of a process that hung, crashed or showed a traceback; None otherwise."""
+    if rc is None:
+        return "HANG", f"killed after {limit:.0f}s"
+    if rc < 0:
+        return f"CRASH {_signal_name(rc)}", stderr.strip()[-300:]
+    if "Traceback (most recent call last)" in stderr:
+        return "BUG traceback", stderr.strip()[-300:]
+    return None
+
+
 def classify_cli(rc: int | None, stderr: str, out_dir: Path, limit: float) -> tuple[str, str]:
     """Classify one ``thumbdesk pick`` run by its exit status, stderr and output folder."""
     left = sorted(p.name for p in out_dir.iterdir())
     errors = [x for x in stderr.splitlines() if x.startswith("thumbdesk: error:")]
-    if rc is None:
-        return "HANG", f"killed after {limit:.0f}s"
-    if rc < 0:
-        return f"CRASH {_signal_name(rc)}", stderr.strip()[-200:]
-    if "Traceback (most recent call last)" in stderr:
-        return "BUG traceback", stderr.strip()[-300:]
+    failure = process_failure(rc, stderr, limit)
+    if failure:
+        return failure
     if rc == 0:
         if left != ["report.json", "thumb.jpg"]:
             return "BUG ok without outputs", f"left {left}"
@@ -192,12 +200,9 @@ def check_batch(corpus: Path, entries: Sequence[Entry], work: Path) -> tuple[str
     rc, out, err = _run(cmd, limit)
     last = out.strip().splitlines()[-1] if out.strip() else ""
     parts = [p.name for p in out_dir.glob("*.part")] + [p.name for p in out_dir.glob(".*")]
-    if rc is None:
-        return "HANG", f"killed after {limit:.0f}s"
-    if rc < 0:
-        return f"CRASH {_signal_name(rc)}", err.strip()[-300:]
-    if "Traceback (most recent call last)" in err:
-        return "BUG traceback", err.strip()[-300:]
+    failure = process_failure(rc, err, limit)
+    if failure:
+        return failure
     if parts:
         return "BUG temp files left", ", ".join(parts)
     return f"survived (exit {rc})", last
