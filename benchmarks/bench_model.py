@@ -7,7 +7,7 @@ in process CPU time (all threads), with the load average before and after. Wall 
 shared machine grows with the load; CPU time much less so (it still grows when the cores'
 caches and SMT siblings are shared), so report both, and the load.
 
-    python benchmarks/bench_model.py [--runs 7] [--backends cpu-opencv,cpu-torch,cuda]
+    python benchmarks/bench_model.py [--runs 7] [--backends cpu-ort,cpu-opencv,cpu-torch,cuda]
         [--threads N] [--size 224]
 """
 
@@ -85,7 +85,7 @@ def bench(device: str, images: list[np.ndarray], runs: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--backends", default="cpu-opencv,cpu-torch,cuda")
+    parser.add_argument("--backends", default="cpu-ort,cpu-opencv,cpu-torch,cuda")
     parser.add_argument("--threads", type=int, default=None, help="cv2.setNumThreads")
     parser.add_argument("--size", type=int, default=None, help="classifier input size (px)")
     args = parser.parse_args()

@@ -17,5 +17,5 @@ fi
 PYTHON="${PYTHON:-.venv/bin/python}"
 "$PYTHON" benchmarks/bench.py "$@"
 echo
-echo "Scoring cost per candidate (benchmarks/bench_model.py, batch 16; CUDA only with a GPU):"
-"$PYTHON" benchmarks/bench_model.py --runs 3 --backends cpu-opencv,cuda
+echo "Scoring cost per candidate (benchmarks/bench_model.py; CUDA only with a GPU):"
+"$PYTHON" benchmarks/bench_model.py --runs 3 --backends cpu-ort,cpu-opencv,cuda

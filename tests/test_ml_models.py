@@ -12,7 +12,12 @@ import pytest
 
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets, lite0
-from thumbdesk.ml.backends import OpenCVClassifier, TorchClassifier, preprocess
+from thumbdesk.ml.backends import (
+    OnnxRuntimeClassifier,
+    OpenCVClassifier,
+    TorchClassifier,
+    preprocess,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
@@ -56,7 +61,7 @@ def test_onnx_initializers_hold_every_parameter() -> None:
 
 
 @pytest.mark.slow
-def test_torch_and_opencv_agree_on_real_frames() -> None:
+def test_torch_opencv_and_onnxruntime_agree_on_real_frames() -> None:
     images = []
     for name, t in [("moviepy_fire2_dog.mp4", 1.8), ("bikes.mp4", 5.0), ("bigbuckbunny.mp4", 2)]:
         cap = cv2.VideoCapture(str(VIDEOS / name))
@@ -68,5 +73,10 @@ def test_torch_and_opencv_agree_on_real_frames() -> None:
     batch = preprocess(images)
     a = OpenCVClassifier().logits(batch)
     b = TorchClassifier("cpu").logits(batch)
-    assert np.abs(a - b).max() < 1e-3
-    assert (a.argmax(1) == b.argmax(1)).all()
+    c = OnnxRuntimeClassifier().logits(batch)
+    for other in (b, c):
+        assert np.abs(a - other).max() < 1e-3
+        assert (a.argmax(1) == other.argmax(1)).all()
+    # One image at a time (how the CPU backends are run) gives the batch's logits.
+    single = np.concatenate([OnnxRuntimeClassifier().logits(batch[i : i + 1]) for i in range(3)])
+    assert np.abs(single - c).max() < 1e-4

@@ -162,7 +162,7 @@ def test_scorer_is_cached_and_fast() -> None:
     s1 = load_scorer("cpu")
     assert load_scorer("cpu") is s1
     assert time.perf_counter() - start < 0.3
-    assert s1.device == "cpu (OpenCV DNN)"
+    assert s1.device == "cpu (ONNX Runtime)"
     assert s1.evidence([]) == []
 
 

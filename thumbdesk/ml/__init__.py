@@ -29,9 +29,9 @@ _LOCK = threading.Lock()
 def load_scorer(device: str = "auto") -> Scorer:
     """Load (once per device per process) the scorer for "auto", "cpu" or "cuda".
 
-    "cpu" runs OpenCV DNN unless THUMBDESK_CPU_BACKEND=torch; "cpu-opencv" and "cpu-torch"
-    name a CPU backend explicitly. Raises ModelError for a missing/corrupt model file or an
-    absent CUDA device.
+    "cpu" runs ONNX Runtime unless THUMBDESK_CPU_BACKEND=opencv or torch; "cpu-ort",
+    "cpu-opencv" and "cpu-torch" name a CPU backend explicitly. Raises ModelError for a
+    missing/corrupt model file or an absent CUDA device.
     """
     from thumbdesk.ml.backends import make_classifier
     from thumbdesk.ml.scorer import Scorer
