@@ -94,8 +94,8 @@ def _sample(info_path: Path, sampler: Sampler) -> Generator[Progress, None, list
 
 def _filter(
     sampled: list[_Sampled], config: PipelineConfig
-) -> tuple[list[_Sampled], list[str], bool]:
-    """Judge every sampled frame; return the frames to cluster, warnings, best-effort flag."""
+) -> tuple[list[_Sampled], list[str]]:
+    """Judge every sampled frame; return the frames to cluster (flagged ones last), warnings."""
     metrics = quality.relative_sharpness([s.metrics for s in sampled], config)
     for entry, measured in zip(sampled, metrics, strict=True):
         entry.metrics = measured
@@ -104,7 +104,7 @@ def _filter(
     passing = [s for s in sampled if s.reason is None]
     warnings: list[str] = []
     if len(passing) >= config.min_candidates:
-        return passing, warnings, False
+        return passing, warnings
     usable = [s for s in sampled if s.reason not in (None, "broken")]
     usable.sort(key=lambda s: (-quality.quality_score(s.metrics), s.frame.index))
     top_up = usable[: config.min_candidates - len(passing)] if passing else usable
@@ -122,7 +122,7 @@ def _filter(
             f"No frame passed the quality filters ({summary} of {len(sampled)} looked at); "
             "showing the best available frames, flagged."
         )
-    return passing + top_up, warnings, not passing
+    return passing + top_up, warnings
 
 
 def _cluster(
@@ -206,7 +206,7 @@ def run_pipeline(
 
     mark = time.perf_counter()
     yield Progress("filter", _start_of("filter"), "Rejecting dark, blurry and flat frames")
-    kept, filter_warnings, _best_effort = _filter(sampled, config)
+    kept, filter_warnings = _filter(sampled, config)
     warnings.extend(filter_warnings)
     rejected = [
         Rejection(s.frame.index, round(s.frame.time_s, 3), s.reason, s.detail)  # type: ignore[arg-type]
