@@ -92,9 +92,7 @@ def _sample(info_path: Path, sampler: Sampler) -> Generator[Progress, None, list
     return sampled
 
 
-def _filter(
-    sampled: list[_Sampled], config: PipelineConfig
-) -> tuple[list[_Sampled], list[str]]:
+def _filter(sampled: list[_Sampled], config: PipelineConfig) -> tuple[list[_Sampled], list[str]]:
     """Judge every sampled frame; return the frames to cluster (flagged ones last), warnings."""
     metrics = quality.relative_sharpness([s.metrics for s in sampled], config)
     for entry, measured in zip(sampled, metrics, strict=True):
