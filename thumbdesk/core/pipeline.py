@@ -21,7 +21,7 @@ from thumbdesk.core import dedup, quality
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.probe import probe
-from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored, with_topics
+from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored
 from thumbdesk.core.types import (
     Candidate,
     Frame,
@@ -150,7 +150,7 @@ def _cluster(
             quality=entry.metrics,
             cluster_id=cluster_id,
             cluster_size=len(members),
-            breakdown=ScoreBreakdown(0.0, 0.0, 0.0, config.weights),  # set below
+            breakdown=ScoreBreakdown(0.0, 0.0, 0.0, config.weights),  # set by rescored
             topics=NEUTRAL_TOPICS,
             flagged=flagged,
             flag_reason=f"{entry.reason}: {entry.detail}" if flagged else "",
@@ -167,9 +167,7 @@ def _cluster(
                         f"near-duplicate of frame {entry.frame.index}",
                     )
                 )
-    largest = max(c.cluster_size for c in candidates)
-    candidates = [with_topics(c, NEUTRAL_TOPICS, largest, config) for c in candidates]
-    return candidates, rejected
+    return rescored(candidates, config), rejected
 
 
 def run_pipeline(
@@ -278,7 +276,6 @@ def _score(
     config: PipelineConfig,
 ) -> Generator[PipelineEvent, None, list[Candidate]]:
     """Run the topic model on the candidates in small batches, yielding partial rankings."""
-    largest = max(c.cluster_size for c in candidates)
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
     scored = list(candidates)
     start = _start_of("score")
@@ -287,9 +284,7 @@ def _score(
         evidence = scorer.evidence([candidates[i].frame.image for i in batch])
         for i, item in zip(batch, evidence, strict=True):
             frame_topics = _top_tags(scorer.score_topics(item, topics), config)
-            scored[i] = replace(
-                with_topics(candidates[i], frame_topics, largest, config), evidence=item
-            )
+            scored[i] = replace(candidates[i], topics=frame_topics, evidence=item)
         done = min(len(order), first + _SCORE_BATCH) / len(order)
         yield Progress(
             "score",
@@ -317,14 +312,15 @@ def rerank(
     config = config or PipelineConfig()
     if scorer is None or not result.candidates:
         return replace(result, topics=tuple(topics))
-    largest = max(c.cluster_size for c in result.candidates)
-    updated = []
-    for candidate in result.candidates:
-        if candidate.evidence is None:
-            updated.append(candidate)
-            continue
-        frame_topics = _top_tags(scorer.score_topics(candidate.evidence, topics), config)
-        updated.append(with_topics(candidate, frame_topics, largest, config))
+    updated = [
+        candidate
+        if candidate.evidence is None
+        else replace(
+            candidate,
+            topics=_top_tags(scorer.score_topics(candidate.evidence, topics), config),
+        )
+        for candidate in result.candidates
+    ]
     return replace(result, candidates=ranked(rescored(updated, config)), topics=tuple(topics))
 
 

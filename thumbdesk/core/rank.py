@@ -32,16 +32,16 @@ def representativeness(cluster_size: int, largest_cluster: int) -> float:
 
 def breakdown_for(
     candidate: Candidate,
-    topics: FrameTopics,
     largest_cluster: int,
     config: PipelineConfig,
     popularity_scale: float = 1.0,
 ) -> ScoreBreakdown:
-    """Score terms of ``candidate`` given what the model said about it.
+    """Score terms of ``candidate`` given what the model said about it (``candidate.topics``).
 
     ``popularity_scale`` is the clip's reference popularity (see ``rescored``); the neutral
     popularity of an unscored frame is never rescaled.
     """
+    topics = candidate.topics
     popularity = topics.popularity
     if topics is not NEUTRAL_TOPICS:
         popularity /= max(popularity_scale, 1e-6)
@@ -53,17 +53,6 @@ def breakdown_for(
         representativeness=round(representativeness(candidate.cluster_size, largest_cluster), 4),
         popularity=round(min(1.0, max(0.0, popularity)), 4),
         weights=config.weights,
-    )
-
-
-def with_topics(
-    candidate: Candidate, topics: FrameTopics, largest_cluster: int, config: PipelineConfig
-) -> Candidate:
-    """A copy of ``candidate`` carrying ``topics`` (scores are settled by ``rescored``)."""
-    return replace(
-        candidate,
-        topics=topics,
-        breakdown=breakdown_for(candidate, topics, largest_cluster, config),
     )
 
 
@@ -79,9 +68,7 @@ def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Ca
     largest = max(c.cluster_size for c in candidates)
     scored = [c.topics.popularity for c in candidates if c.topics is not NEUTRAL_TOPICS]
     scale = max([config.popularity_floor, *scored])
-    return [
-        replace(c, breakdown=breakdown_for(c, c.topics, largest, config, scale)) for c in candidates
-    ]
+    return [replace(c, breakdown=breakdown_for(c, largest, config, scale)) for c in candidates]
 
 
 def ranked(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
