@@ -148,9 +148,8 @@ def process_one(
     """Run the pipeline on one video and write its outputs; raise ThumbDeskError on failure."""
     from thumbdesk.core.decode import read_frame
     from thumbdesk.core.export import export_thumbnail, write_atomically
-    from thumbdesk.core.pipeline import run_pipeline
+    from thumbdesk.core.pipeline import pick
     from thumbdesk.core.report import report_json
-    from thumbdesk.core.types import PartialCandidates, Progress
 
     for dest in (image_out, json_out):
         if dest is not None:
@@ -158,16 +157,13 @@ def process_one(
             if dest.exists() and not args.overwrite:
                 raise ExportError(f"{dest} already exists; use --overwrite to replace it")
     progress = TerminalProgress(video.name, enabled=not args.quiet)
-    generator = run_pipeline(video, scorer=scorer, topics=topics)
     try:
-        while True:
-            event = next(generator)
-            if isinstance(event, Progress):
-                progress.update(event.fraction, event.stage)
-            elif isinstance(event, PartialCandidates):
-                continue
-    except StopIteration as stop:
-        result: PipelineResult = stop.value
+        result = pick(
+            video,
+            scorer=scorer,
+            topics=topics,
+            on_progress=lambda event: progress.update(event.fraction, event.stage),
+        )
     finally:
         progress.finish()
     best = result.best

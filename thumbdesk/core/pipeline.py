@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -329,12 +329,15 @@ def pick(
     config: PipelineConfig | None = None,
     scorer: FrameScorer | None = None,
     topics: Sequence[Topic] = (),
+    on_progress: Callable[[Progress], object] | None = None,
 ) -> PipelineResult:
-    """Run the pipeline to the end and return its result (no progress reporting)."""
+    """Run the pipeline to the end and return its result; ``on_progress`` sees each Progress."""
     generator = run_pipeline(path, config, scorer, topics)
     while True:
         try:
-            next(generator)
+            event = next(generator)
         except StopIteration as stop:
             result: PipelineResult = stop.value
             return result
+        if on_progress is not None and isinstance(event, Progress):
+            on_progress(event)
