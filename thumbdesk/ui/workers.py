@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from thumbdesk import crash
 from thumbdesk.core.errors import ThumbDeskError
 from thumbdesk.core.types import (
     FrameScorer,
@@ -41,7 +41,7 @@ ErrorCallback = Callable[[str, str], object]
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
     """Split an exception into a clear one-line message and copyable details."""
-    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    details = crash.format_details(type(exc), exc, exc.__traceback__)
     if isinstance(exc, ThumbDeskError):
         return str(exc), details
     return f"Unexpected error ({type(exc).__name__}): {exc}", details
