@@ -140,23 +140,17 @@ def relative_sharpness(
     metrics: Sequence[QualityMetrics], config: PipelineConfig
 ) -> list[QualityMetrics]:
     """Fill in ``sharpness_rel`` against the clip's median over frames with real content."""
-    usable = [
-        m.sharpness
-        for m in metrics
-        if m.luma >= config.dark_luma
-        and m.uniformity <= config.uniform_max
-        and not (
-            m.contrast < config.washed_contrast and m.colourfulness < config.washed_colourfulness
-        )
-    ]
+    usable = [m.sharpness for m in metrics if content_verdict(m, config)[0] is None]
     pool = usable or [m.sharpness for m in metrics]
     typical = float(np.median(pool)) if pool else 1.0
     typical = max(typical, 1e-6)
     return [replace(m, sharpness_rel=round(m.sharpness / typical, 4)) for m in metrics]
 
 
-def verdict(metrics: QualityMetrics, config: PipelineConfig) -> tuple[RejectReason | None, str]:
-    """Decide whether a measured frame passes; return (reason, detail) or (None, "")."""
+def content_verdict(
+    metrics: QualityMetrics, config: PipelineConfig
+) -> tuple[RejectReason | None, str]:
+    """Judge exposure and content only (dark, flat, washed out); blur is judged separately."""
     if metrics.luma < config.dark_luma:
         return "dark", f"mean luma {metrics.luma:.1f} < {config.dark_luma:g}"
     if metrics.uniformity > config.uniform_max:
@@ -174,6 +168,14 @@ def verdict(metrics: QualityMetrics, config: PipelineConfig) -> tuple[RejectReas
             f"washed out: contrast {metrics.contrast:.1f} < {config.washed_contrast:g} and "
             f"colourfulness {metrics.colourfulness:.1f} < {config.washed_colourfulness:g}",
         )
+    return None, ""
+
+
+def verdict(metrics: QualityMetrics, config: PipelineConfig) -> tuple[RejectReason | None, str]:
+    """Decide whether a measured frame passes; return (reason, detail) or (None, "")."""
+    reason, detail = content_verdict(metrics, config)
+    if reason is not None:
+        return reason, detail
     if metrics.sharpness < config.blur_abs:
         return "blurry", f"sharpness {metrics.sharpness:.1f} < {config.blur_abs:g}"
     if metrics.sharpness_rel < config.blur_rel:
