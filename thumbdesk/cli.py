@@ -172,8 +172,7 @@ def process_one(
         if image_out is not None and best is not None:
             started = time.perf_counter()
             image = read_frame(video, best.frame.index, result.frame_times_s)
-            box = best.topics.subject_box
-            centre = (box[0] + box[2] / 2, box[1] + box[3] / 2) if box else None
+            centre = best.topics.subject_centre
             written.append(
                 export_thumbnail(image, image_out, args.size, centre, overwrite=args.overwrite)
             )

@@ -120,6 +120,14 @@ class FrameTopics:
     subject_box: tuple[float, float, float, float] | None = None
     """Main subject (x, y, w, h) as fractions of the frame, for crop defaults; None if unknown."""
 
+    @property
+    def subject_centre(self) -> tuple[float, float] | None:
+        """Centre of the main subject (fractions of the frame): the default crop centre."""
+        if self.subject_box is None:
+            return None
+        x, y, w, h = self.subject_box
+        return (x + w / 2, y + h / 2)
+
 
 class FrameScorer(Protocol):
     """The model layer as the pipeline sees it (implemented in ``thumbdesk.ml``).

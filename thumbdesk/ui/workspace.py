@@ -60,11 +60,7 @@ class Choice:
     @property
     def crop_center(self) -> tuple[float, float] | None:
         """Default crop centre: the subject's centre when known."""
-        box = self.candidate.topics.subject_box if self.candidate else None
-        if box is None:
-            return None
-        x, y, w, h = box
-        return (x + w / 2, y + h / 2)
+        return self.candidate.topics.subject_centre if self.candidate else None
 
 
 class RunBanner(QFrame):
