@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets, lite0
 from thumbdesk.ml.backends import (
@@ -18,6 +19,7 @@ from thumbdesk.ml.backends import (
     TorchClassifier,
     preprocess,
 )
+from thumbdesk.ml.faces import OnnxRuntimeYuNet, OpenCVYuNet
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
@@ -80,3 +82,27 @@ def test_torch_opencv_and_onnxruntime_agree_on_real_frames() -> None:
     # One image at a time (how the CPU backends are run) gives the batch's logits.
     single = np.concatenate([OnnxRuntimeClassifier().logits(batch[i : i + 1]) for i in range(3)])
     assert np.abs(single - c).max() < 1e-4
+
+
+def test_yunet_in_onnx_runtime_matches_opencv_face_detector() -> None:
+    """The ONNX Runtime YuNet decodes exactly as cv2.FaceDetectorYN: same faces, same rows."""
+    data = assets.model_bytes(assets.YUNET)
+    fast, reference = OnnxRuntimeYuNet(data), OpenCVYuNet(data)
+    frames = []
+    for name, times in (("moviepy_sintel_fog.mp4", (0.5, 1.0, 1.5)), ("bikes.mp4", (1.0, 5.0))):
+        capture = cv2.VideoCapture(str(VIDEOS / name))
+        for time_s in times:
+            capture.set(cv2.CAP_PROP_POS_MSEC, time_s * 1000.0)
+            ok, image = capture.read()
+            assert ok, (name, time_s)
+            frames.append(to_working_size(image, 480))
+        capture.release()
+    frames.append(np.zeros((270, 480, 3), np.uint8))
+    found = 0
+    for image in frames:
+        ours, theirs = fast(image), reference(image)
+        assert ours.shape == theirs.shape
+        if len(ours):
+            np.testing.assert_allclose(ours, theirs, atol=1e-3)
+        found += len(ours)
+    assert found >= 2  # the fog clip's girl and the cyclist at least

@@ -100,6 +100,26 @@ def test_letterbox_bars_do_not_make_frames_dark(core_results):
     assert abs(letterboxed.uniformity - plain.uniformity) < 0.05
 
 
+def test_fast_measurements_equal_their_textbook_definitions(core_results):
+    """measure() works in OpenCV integer arithmetic; it must equal the plain float formulas."""
+    import cv2
+
+    from thumbdesk.core.quality import colourfulness_of, measure
+
+    for name in ("bikes.mp4", "moviepy_sintel_fog.mp4"):
+        for candidate in core_results(name).candidates[:3]:
+            image = candidate.frame.image
+            blue, green, red = (image[:, :, i].astype(np.float64) for i in range(3))
+            rg, yb = red - green, 0.5 * (red + green) - blue
+            expected = np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean())
+            assert colourfulness_of(image) == pytest.approx(expected, rel=1e-6)
+            metrics = measure(image)
+            x, y, w, h = metrics.content_box
+            area = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[y : y + h, x : x + w]
+            laplacian = cv2.Laplacian(area.astype(np.float64), cv2.CV_64F)
+            assert metrics.sharpness == pytest.approx(laplacian.var(), rel=1e-4)
+
+
 def test_ranking_is_deterministic():
     first = pick(clip("bikes.mp4"))
     second = pick(clip("bikes.mp4"))

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 _HIST_BINS = (12, 4, 4)
 _THUMB_SIZE = (16, 9)
 _COLOUR_WEIGHT = 0.5
+_DESCRIBE_LONG_SIDE = 240
+"""Frames are halved (2x2 area average) until their long side is at most this before being
+described: the histogram and the 16x9 thumbnail barely change, the cost drops ~3x."""
 
 
 def describe(image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
@@ -28,6 +31,10 @@ def describe(image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None
     if box is not None and box[2] > 0 and box[3] > 0:
         x, y, w, h = box
         image_bgr = image_bgr[y : y + h, x : x + w]
+    while max(image_bgr.shape[:2]) > _DESCRIBE_LONG_SIDE and min(image_bgr.shape[:2]) >= 32:
+        height, width = image_bgr.shape[:2]
+        size = (width // 2, height // 2)
+        image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
     hist = cv2.calcHist([hsv], [0, 1, 2], None, list(_HIST_BINS), [0, 180, 0, 256, 0, 256])
     hist = hist.ravel().astype(np.float32)

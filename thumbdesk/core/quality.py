@@ -40,28 +40,44 @@ def _bar_extent(line_means: np.ndarray, line_stds: np.ndarray, limit: int) -> in
 def content_box(grey: np.ndarray) -> tuple[int, int, int, int]:
     """Find the picture area (x, y, w, h) inside black letterbox / pillarbox bars."""
     height, width = grey.shape
-    rows = grey.astype(np.float32)
-    row_mean, row_std = rows.mean(axis=1), rows.std(axis=1)
-    col_mean, col_std = rows.mean(axis=0), rows.std(axis=0)
+    values = grey.astype(np.float32)
+    squares = cv2.multiply(values, values)
+    row_mean, row_std = _line_stats(values, squares, axis=1)
+    col_mean, col_std = _line_stats(values, squares, axis=0)
     top = _bar_extent(row_mean, row_std, int(height * _MAX_BAR_FRACTION))
     bottom = _bar_extent(row_mean[::-1], row_std[::-1], int(height * _MAX_BAR_FRACTION))
     left = _bar_extent(col_mean, col_std, int(width * _MAX_BAR_FRACTION))
     right = _bar_extent(col_mean[::-1], col_std[::-1], int(width * _MAX_BAR_FRACTION))
     box_w, box_h = width - left - right, height - top - bottom
     inside = grey[top : top + box_h, left : left + box_w]
-    if box_w < width * 0.25 or box_h < height * 0.25 or float(inside.mean()) < _BAR_LUMA:
+    if box_w < width * 0.25 or box_h < height * 0.25 or cv2.mean(inside)[0] < _BAR_LUMA:
         return (0, 0, width, height)  # a dark frame, not a picture between bars
     return (left, top, box_w, box_h)
 
 
+def _line_stats(
+    values: np.ndarray, squares: np.ndarray, axis: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of every row (axis=1) or column (axis=0), as numpy's."""
+    mean = cv2.reduce(values, axis, cv2.REDUCE_AVG).ravel()
+    mean_sq = cv2.reduce(squares, axis, cv2.REDUCE_AVG).ravel()
+    return mean, np.sqrt(np.maximum(mean_sq - mean * mean, 0.0))
+
+
 def colourfulness_of(area_bgr: np.ndarray) -> float:
-    """Hasler and Suesstrunk's colourfulness metric (0 for grey pictures)."""
-    pixels = area_bgr.reshape(-1, 3).astype(np.float32)
-    blue, green, red = pixels[:, 0], pixels[:, 1], pixels[:, 2]
-    rg = red - green
-    yb = 0.5 * (red + green) - blue
-    spread = math.hypot(float(rg.std()), float(yb.std()))
-    centre = math.hypot(float(rg.mean()), float(yb.mean()))
+    """Hasler and Suesstrunk's colourfulness metric (0 for grey pictures).
+
+    Works in 16-bit integers on OpenCV's side (rg = R - G, 2 yb = R + G - 2 B are exact),
+    several times faster than the same arithmetic on float copies in numpy.
+    """
+    blue, green, red = cv2.split(area_bgr)
+    rg = cv2.subtract(red, green, dtype=cv2.CV_16S)
+    red_green = cv2.add(red, green, dtype=cv2.CV_16S)
+    yb2 = cv2.subtract(red_green, cv2.add(blue, blue, dtype=cv2.CV_16S), dtype=cv2.CV_16S)
+    rg_mean, rg_std = cv2.meanStdDev(rg)
+    yb2_mean, yb2_std = cv2.meanStdDev(yb2)
+    spread = math.hypot(float(rg_std[0, 0]), 0.5 * float(yb2_std[0, 0]))
+    centre = math.hypot(float(rg_mean[0, 0]), 0.5 * float(yb2_mean[0, 0]))
     return spread + 0.3 * centre
 
 
@@ -88,7 +104,9 @@ def measure(image_bgr: np.ndarray) -> QualityMetrics:
     area = grey[y : y + h, x : x + w]
     mean, std = cv2.meanStdDev(area)
     luma, contrast = float(mean[0, 0]), float(std[0, 0])
-    sharpness = float(cv2.Laplacian(area, cv2.CV_32F).var())
+    # 16-bit Laplacian is exact for 8-bit input; meanStdDev beats numpy's var() on it.
+    _, lap_std = cv2.meanStdDev(cv2.Laplacian(area, cv2.CV_16S))
+    sharpness = float(lap_std[0, 0]) ** 2
     entropy = luma_entropy(area)
     colour = colourfulness_of(image_bgr[y : y + h, x : x + w])
     return QualityMetrics(
@@ -114,7 +132,7 @@ def looks_broken(image_bgr: np.ndarray) -> str:
     height = image_bgr.shape[0]
     band = image_bgr[height - max(2, height // 6) :]
     top = image_bgr[: height // 2]
-    if band.std() == 0.0 and top.std() > 8.0:
+    if band.min() == band.max() and top.std() > 8.0:
         value = band[0, 0]
         top_value = top.reshape(-1, 3).mean(axis=0)
         if np.abs(top_value - value).max() > 12 and int(value.max()) > 0:

@@ -1,9 +1,9 @@
-"""Image-classifier backends: OpenCV DNN on the CPU, torch on CUDA (or on the CPU on request).
+"""Image-classifier backends: ONNX Runtime or OpenCV DNN on the CPU, torch on CUDA.
 
-Both run the same EfficientNet-Lite0 weights (``models/lite0_imagenet.onnx``): OpenCV reads
-the ONNX graph, torch reads its initializers into ``thumbdesk.ml.lite0``. OpenCV is the CPU
-default because importing torch alone costs seconds and hundreds of MB; torch is imported
-only when CUDA is wanted (checked cheaply first) or when asked for by name.
+All run the same EfficientNet-Lite0 weights (``models/lite0_imagenet.onnx``): ONNX Runtime
+(the CPU default) and OpenCV read the ONNX graph, torch reads its initializers into
+``thumbdesk.ml.lite0``. torch is imported only when CUDA is wanted (checked cheaply first) or
+when asked for by name, because importing it alone costs seconds and hundreds of MB.
 """
 
 from __future__ import annotations

