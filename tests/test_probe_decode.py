@@ -99,3 +99,23 @@ def test_frame_reader_rejects_out_of_range():
 
     with FrameReader(clip("moviepy_fire2_dog.mp4")) as reader, pytest.raises(VideoError):
         reader.read(10_000)
+
+
+@pytest.mark.parametrize("name", ["katna_elephants_dream.mp4", "portrait_rot90_bbb.mp4"])
+def test_sampling_goes_on_from_the_probe_exactly_as_from_a_fresh_open(name):
+    """The sampler that takes over the probe's decoder sees the same frames at the same times."""
+    from thumbdesk.core.decode import Sampler
+    from thumbdesk.core.probe import open_video
+
+    def walk(sampler: Sampler) -> list[tuple[int, float, bytes]]:
+        return [(f.index, f.time_s, f.image.tobytes()) for f in sampler]
+
+    info = probe(clip(name))
+    fresh = Sampler(info, 4.0, 120, 480, 3600)
+    opened = open_video(clip(name))
+    continued = Sampler(opened.info, 4.0, 120, 480, 3600, opened)
+    assert opened.info == info
+    assert walk(continued) == walk(fresh)
+    assert continued.stats.frame_times_s == fresh.stats.frame_times_s
+    assert continued.stats.decoded == fresh.stats.decoded
+    assert not opened.capture.isOpened()  # the sampler released the probe's decoder

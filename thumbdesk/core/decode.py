@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.core.errors import VideoError
-from thumbdesk.core.probe import check_readable_file, open_capture
+from thumbdesk.core.probe import OpenedVideo, check_readable_file, open_capture
 from thumbdesk.core.types import Frame, VideoInfo
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,9 @@ class Sampler:
     """Iterate over sampled frames of a video at working resolution.
 
     ``interval_s`` may be raised while iterating (the pipeline doubles it when it has to thin
-    its samples on a video of unknown length).
+    its samples on a video of unknown length). Given an ``OpenedVideo`` (from
+    ``probe.open_video``), the first iteration takes over its decoder and first frame instead
+    of opening the file again, and releases it at the end.
     """
 
     def __init__(
@@ -94,8 +96,10 @@ class Sampler:
         max_samples: int,
         working_size: int,
         max_sequential_frames: int,
+        opened: OpenedVideo | None = None,
     ) -> None:
         self.info = info
+        self._opened = opened
         self.working_size = working_size
         self.max_samples = max_samples
         duration = info.duration_s
@@ -106,13 +110,14 @@ class Sampler:
 
     def __iter__(self) -> Iterator[Frame]:
         """Yield sampled frames in presentation order."""
-        path = Path(self.info.path)
-        capture = open_capture(path)
+        opened, self._opened = self._opened, None
+        capture = opened.capture if opened else open_capture(Path(self.info.path))
         try:
             if self.stats.seek_mode:
                 frames = self._by_seeking(capture)
             else:
-                frames = self._sequentially(capture)
+                first = (opened.first_time_ms, opened.first_image) if opened else None
+                frames = self._sequentially(capture, first)
             if self.stats.seek_mode or self.info.duration_s > 0:
                 yield from self._read_ahead(frames)
             else:
@@ -162,20 +167,34 @@ class Sampler:
             worker.join()
             frames.close()
 
-    def _sequentially(self, capture: cv2.VideoCapture) -> Generator[Frame, None, None]:
+    def _sequentially(
+        self, capture: cv2.VideoCapture, first: tuple[float, np.ndarray] | None
+    ) -> Generator[Frame, None, None]:
+        """Walk every frame; ``first`` is frame 0 when the caller has decoded it already."""
         fps = self.info.fps
         next_time = 0.0
         previous_time = -1.0
         index = 0
-        while capture.grab():
-            time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+        while True:
+            image: np.ndarray | None = None
+            if first is not None:
+                time_ms, image = first
+                first = None
+            elif capture.grab():
+                time_ms = capture.get(cv2.CAP_PROP_POS_MSEC)
+            else:
+                break
+            time_s = time_ms / 1000.0
             if not math.isfinite(time_s) or time_s <= previous_time:
                 time_s = max(previous_time + 1.0 / fps, index / fps)
             previous_time = time_s
             self.stats.frame_times_s.append(time_s)
             if time_s + _TIME_EPS_S >= next_time:
-                ok, image = capture.retrieve()
-                if ok and image is not None and image.size:
+                if image is None:
+                    ok, image = capture.retrieve()
+                    if not ok:
+                        image = None
+                if image is not None and image.size:
                     yield Frame(index, time_s, to_working_size(image, self.working_size))
                     next_time = time_s + self.interval_s
                 else:

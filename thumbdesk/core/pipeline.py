@@ -20,7 +20,7 @@ import numpy as np
 from thumbdesk.core import dedup, quality
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.errors import VideoError
-from thumbdesk.core.probe import probe
+from thumbdesk.core.probe import open_video
 from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored
 from thumbdesk.core.types import (
     Candidate,
@@ -183,7 +183,8 @@ def run_pipeline(
     started = time.perf_counter()
 
     yield Progress("probe", 0.0, f"Opening {path.name}")
-    info = probe(path)
+    opened = open_video(path)  # the sampling pass goes on with its decoder
+    info = opened.info
     timings["probe"] = time.perf_counter() - started
 
     mark = time.perf_counter()
@@ -193,8 +194,12 @@ def run_pipeline(
         config.max_samples,
         config.working_size,
         config.max_sequential_frames,
+        opened,
     )
-    sampled = yield from _sample(path, sampler)
+    try:
+        sampled = yield from _sample(path, sampler)
+    finally:
+        opened.close()  # already released by the sampler, unless cancelled before it ran
     timings["sample"] = time.perf_counter() - mark
     if not sampled:
         raise VideoError(f"{path.name} has no video frame that can be decoded")

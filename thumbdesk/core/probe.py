@@ -2,7 +2,8 @@
 
 Probing opens the file with OpenCV's FFmpeg backend and decodes the first frame, so that a
 file which cannot give a single picture is refused here with a clear message, before any
-work is queued.
+work is queued. ``open_video`` keeps that decoder open for the sampling pass, which goes on
+from the first frame instead of opening the file and decoding that frame a second time.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import logging
 import math
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import cv2
+import numpy as np
 
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.types import VideoInfo
@@ -162,8 +165,31 @@ def _finite(value: float, default: float = 0.0) -> float:
     return value if math.isfinite(value) else default
 
 
+@dataclass
+class OpenedVideo:
+    """A probed video with its decoder still open, just past the first frame."""
+
+    info: VideoInfo
+    capture: cv2.VideoCapture
+    first_image: np.ndarray
+    """The first frame, full resolution, upright BGR."""
+    first_time_ms: float
+    """Its presentation time as the decoder reported it (CAP_PROP_POS_MSEC)."""
+
+    def close(self) -> None:
+        """Release the decoder (harmless when already released)."""
+        self.capture.release()
+
+
 def probe(path: str | Path) -> VideoInfo:
     """Describe the video at ``path``; raise VideoError if it cannot give a frame."""
+    video = open_video(path)
+    video.close()
+    return video.info
+
+
+def open_video(path: str | Path) -> OpenedVideo:
+    """Probe ``path`` (see ``probe``) and keep its decoder open; the caller closes it."""
     path = Path(path)
     head = check_readable_file(path)
     capture = open_capture(path)
@@ -182,9 +208,11 @@ def probe(path: str | Path) -> VideoInfo:
         ok, first = capture.read()
         if not ok or first is None or first.size == 0:
             raise VideoError(f"{path.name} has no video frame that can be decoded")
+        first_time_ms = capture.get(cv2.CAP_PROP_POS_MSEC)
         shown_h, shown_w = first.shape[:2]
-    finally:
+    except BaseException:
         capture.release()
+        raise
 
     if rotation not in (0, 90, 180, 270):
         rotation = 0
@@ -207,4 +235,4 @@ def probe(path: str | Path) -> VideoInfo:
         rotation=rotation,
     )
     logger.debug("probed %s", info)
-    return info
+    return OpenedVideo(info, capture, first, first_time_ms)

@@ -21,6 +21,7 @@ import numpy as np
 
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets
+from thumbdesk.ml.backends import BACKEND_ENV, onnxruntime_session
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ NMS_THRESHOLD = 0.3
 TOP_K = 50
 MIN_FACE_PX = 16
 _STRIDES = (8, 16, 32)
-_BACKEND_ENV = "THUMBDESK_CPU_BACKEND"  # the same switch as the classifier's (backends.py)
 
 RawDetector = Callable[[np.ndarray], np.ndarray]
 """BGR image -> (N, 15) float32 rows as cv2.FaceDetectorYN.detect gives them: box x, y, w,
@@ -60,17 +60,7 @@ class OnnxRuntimeYuNet:
     """YuNet in ONNX Runtime, decoded and filtered as OpenCV's FaceDetectorYN does it."""
 
     def __init__(self, data: bytes) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 8))
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # ORT raises its own exception types
-            raise ModelError(f"Model file models/{assets.YUNET} cannot be loaded: {exc}") from None
+        self._session = onnxruntime_session(data, assets.YUNET)
         self._input = self._session.get_inputs()[0].name
         self._outputs = [o.name for o in self._session.get_outputs()]
 
@@ -142,7 +132,7 @@ class OpenCVYuNet:
 def make_raw_detector(engine: str | None = None) -> RawDetector:
     """YuNet in ONNX Runtime ("ort", the default) or OpenCV DNN ("opencv")."""
     data = assets.model_bytes(assets.YUNET)
-    engine = engine or ("opencv" if os.environ.get(_BACKEND_ENV, "").lower() == "opencv" else "ort")
+    engine = engine or ("opencv" if os.environ.get(BACKEND_ENV, "").lower() == "opencv" else "ort")
     if engine == "ort":
         try:
             return OnnxRuntimeYuNet(data)

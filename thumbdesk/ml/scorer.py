@@ -93,24 +93,31 @@ class Evidence:
     """0 (flat, black) .. 1 (normal contrast), from the luma spread of the frame."""
 
 
-def people_score(word: str, faces: Sequence[Face], baby_ctx: float) -> float:
-    """Face evidence for a people topic word, in [0, 1] (0 for other words)."""
-    word = PEOPLE_ALIASES.get(word, word)
+def people_scores(words: Sequence[str], faces: Sequence[Face], baby_ctx: float) -> list[float]:
+    """Face evidence for each topic word, in [0, 1] (0 for words that are not about people)."""
     if not faces:
-        return 0.0
+        return [0.0] * len(words)
     n = len(faces)
     f = max(
-        float(np.clip((fc.score - 0.7) / 0.2, 0.0, 1.0))
-        * float(np.clip(fc.size_px / 40.0, 0.3, 1.0))
+        min(1.0, max(0.0, (fc.score - 0.7) / 0.2)) * min(1.0, max(0.3, fc.size_px / 40.0))
         for fc in faces
     )
     disparity = n >= 2 and faces[0].box[3] >= 1.5 * min(fc.box[3] for fc in faces[1:])
+    selfie = _selfie_like(faces)
+    return [_person_word_score(word, f, n, disparity, selfie, baby_ctx) for word in words]
+
+
+def _person_word_score(
+    word: str, f: float, n: int, disparity: bool, selfie: bool, baby_ctx: float
+) -> float:
+    """One word's score from the strongest face ``f`` and the face count and sizes."""
+    word = PEOPLE_ALIASES.get(word, word)
     if word == "face":
         return f
     if word in GENDER_WORDS:
         return GENDER_PRIOR * f  # no gender model: a uniform guess, never shown as a tag
     if word == "selfie":
-        return f if _selfie_like(faces) else 0.0
+        return f if selfie else 0.0
     if word == "couple":
         return f if n == 2 else (0.3 * f if n > 2 else 0.0)
     if word == "friends":
@@ -229,10 +236,8 @@ class Scorer:
         probs = ev.probs.astype(np.float32)
         concept = (table.affinity @ probs) * ev.content
         baby_ctx = float(probs[self._baby_idx].sum()) if self._baby_idx else 0.0
-        people = np.array(
-            [people_score(w, ev.faces, baby_ctx) * min(1.0, 2 * ev.content) for w in words],
-            dtype=np.float64,
-        )
+        people = np.array(people_scores(words, ev.faces, baby_ctx), dtype=np.float64)
+        people *= min(1.0, 2 * ev.content)
         scores = np.clip(np.maximum(concept, people), 0.0, 1.0)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
