@@ -135,6 +135,7 @@ def measure_clips(clips: list[Path], reps: int, scorer: Any, topics: Any, tmp: P
                 "score_ms_per_candidate": 1000 * med_stages["score"] / max(1, row["candidates"]),
                 "warm_over_thumb": med["warm"] / med["thumb"],
                 "warm_over_floor": med["warm"] / med["floor"],
+                "warm_over_decode_all": med["warm"] / med["decode_all"],
                 "cli_over_thumb": med["cli"] / med["thumb"],
             }
         )
