@@ -56,8 +56,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         "warm = pick() in-process with the model loaded (as in the app), stages from "
         "PipelineResult.timings_s; floor = OpenCV decoding exactly what the sampling pass "
         "decodes (every frame grabbed, sampled ones converted; seeks in seek mode); ffdec = "
-        "`ffmpeg -i IN -f null -` (every frame; w/dec = warm / ffdec); ffthmb = `ffmpeg -vf thumbnail=n=<all frames>,showinfo "
-        "-frames:v 1`; CLI = whole `thumbdesk pick -o x.jpg --json r.json` process."
+        "`ffmpeg -i IN -f null -` (every frame; w/dec = warm / ffdec); ffthmb = `ffmpeg "
+        "-vf thumbnail=n=<all frames>,showinfo -frames:v 1`; CLI = whole `thumbdesk pick "
+        "-o x.jpg --json r.json` process."
     )
 
 
