@@ -193,3 +193,20 @@ def test_text_model_loads_quietly(
     err = capfd.readouterr().err
     assert "Loading weights" not in err and "it/s" not in err
     assert any("text model" in r.getMessage() for r in caplog.records)
+
+
+def test_opencv_fallback_finds_the_same_faces(
+    scorer: Scorer, frames: dict[str, np.ndarray], evidence: dict[str, object]
+) -> None:
+    """Without ONNX Runtime (the OpenCV DNN backend) both models run in OpenCV, same faces."""
+    from thumbdesk.ml.faces import OpenCVYuNet
+
+    fallback = load_scorer("cpu-opencv")
+    assert "OpenCV" in fallback.device
+    assert isinstance(fallback._faces._raw, OpenCVYuNet)
+    for name in ("person", "cyclist"):
+        ours = evidence[name].faces  # type: ignore[attr-defined]
+        theirs = fallback.evidence([frames[name]])[0].faces
+        assert len(ours) == len(theirs) >= 1
+        for a, b in zip(ours, theirs, strict=True):
+            assert np.allclose(a.box, b.box, atol=1e-4)

@@ -4,14 +4,13 @@ YuNet (``models/face_detection_yunet_2026may.onnx``, MIT) runs on a copy of the 
 long side is at most 640 px. Faces under ~25 px score low, so no upscaling is done. It runs
 in ONNX Runtime, its output decoded exactly as OpenCV's ``cv2.FaceDetectorYN`` decodes it
 (same boxes, landmarks and scores; measured 2x faster: 5 against 10 ms on a 480x320 frame
-on 2 cores), or in ``cv2.FaceDetectorYN`` itself when ONNX Runtime is missing or the CPU
-backend is set to OpenCV (``THUMBDESK_CPU_BACKEND=opencv``).
+on 2 cores), or in ``cv2.FaceDetectorYN`` itself when ONNX Runtime is missing or the
+classifier runs in OpenCV DNN too.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import numpy as np
 
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets
-from thumbdesk.ml.backends import BACKEND_ENV, onnxruntime_session
+from thumbdesk.ml.backends import onnxruntime_session
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +128,9 @@ class OpenCVYuNet:
         return np.zeros((0, 15), dtype=np.float32) if found is None else found
 
 
-def make_raw_detector(engine: str | None = None) -> RawDetector:
-    """YuNet in ONNX Runtime ("ort", the default) or OpenCV DNN ("opencv")."""
+def make_raw_detector(engine: str = "ort") -> RawDetector:
+    """YuNet in ONNX Runtime ("ort") or OpenCV DNN ("opencv")."""
     data = assets.model_bytes(assets.YUNET)
-    engine = engine or ("opencv" if os.environ.get(BACKEND_ENV, "").lower() == "opencv" else "ort")
     if engine == "ort":
         try:
             return OnnxRuntimeYuNet(data)
@@ -144,7 +142,7 @@ def make_raw_detector(engine: str | None = None) -> RawDetector:
 class FaceDetector:
     """YuNet wrapper, safe to share between threads (one detection at a time)."""
 
-    def __init__(self, engine: str | None = None) -> None:
+    def __init__(self, engine: str = "ort") -> None:
         self._raw = make_raw_detector(engine)
         self._lock = threading.Lock()
 

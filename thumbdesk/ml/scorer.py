@@ -32,7 +32,7 @@ import numpy as np
 from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import assets
-from thumbdesk.ml.backends import Classifier, run_batches
+from thumbdesk.ml.backends import Classifier, OpenCVClassifier, run_batches
 from thumbdesk.ml.faces import Face, FaceDetector, face_quality
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,8 @@ class Scorer:
 
     def __init__(self, classifier: Classifier) -> None:
         self._clf = classifier
-        self._faces = FaceDetector()
+        # Faces run in ONNX Runtime, or in OpenCV DNN beside an OpenCV classifier (the fallback).
+        self._faces = FaceDetector("opencv" if isinstance(classifier, OpenCVClassifier) else "ort")
         self._emb = assets.text_embeddings()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
