@@ -27,7 +27,7 @@ SHORT_CLIP = VIDEOS / "bigbuckbunny.mp4"  # 5.3 s
 def test_topic_edit_reranks_without_decoding_again(qtbot, analysed) -> None:
     window = analysed(SHORT_CLIP)
     before: PipelineResult = window.result
-    dialog = window.edit_topics()
+    dialog = window.creator.edit_topics()
     assert isinstance(dialog, TopicsDialog)
     assert dialog.table.rowCount() > 0
     dialog.set_topics([Topic("dog", 5.0), Topic("food", 0.5)])
@@ -48,7 +48,7 @@ def test_topics_file_is_loaded_and_remembered(qtbot, analysed, tmp_path: Path) -
     window = analysed(SHORT_CLIP)
     path = tmp_path / "mine.txt"
     path.write_text("cat,3\nbeach,1\n", encoding="utf-8")
-    dialog = window.edit_topics()
+    dialog = window.creator.edit_topics()
     assert dialog is not None and dialog.load_file(str(path))
     assert [t.word for t in dialog.topics()] == ["cat", "beach"]
     dialog.add_row("dog", 2.0)

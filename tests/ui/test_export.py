@@ -26,7 +26,7 @@ def _export_button(dialog: ExportDialog):
 
 
 def _open_dialog(window: MainWindow, preset: str, dest: Path) -> ExportDialog:
-    dialog = window.export_dialog()
+    dialog = window.creator.export_dialog()
     assert dialog is not None and dialog.isVisible()
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData(preset))
     dialog.set_destination(dest)
@@ -48,7 +48,7 @@ def test_export_writes_the_presets_exact_size_and_format(
     window = analysed(SHORT_CLIP)
     dest = tmp_path / f"thumb.{ext}"
     dialog = _open_dialog(window, preset, dest)
-    with qtbot.waitSignal(window.exported, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.creator.exported, timeout=30_000) as blocker:
         qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
     written = Path(blocker.args[0])
     assert written == dest and dest.is_file()
@@ -76,7 +76,7 @@ def test_export_refuses_to_overwrite_without_confirmation(
     assert dest.read_bytes() == b"keep me"
 
     answer_message_box(QMessageBox.StandardButton.Yes)
-    with qtbot.waitSignal(window.exported, timeout=30_000):
+    with qtbot.waitSignal(window.creator.exported, timeout=30_000):
         qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
     assert QImageReader(str(dest)).size().width() == 1280
 
@@ -95,7 +95,7 @@ def test_export_into_a_path_that_is_not_a_folder_fails_cleanly(
     blocker_file.write_bytes(b"x")
     window = analysed(SHORT_CLIP)
     dialog = _open_dialog(window, "youtube", blocker_file / "thumb.jpg")
-    with qtbot.waitSignal(window.export_failed, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.creator.export_failed, timeout=30_000) as blocker:
         qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
     assert "not_a_folder" in blocker.args[0]
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["not_a_folder"]
@@ -121,7 +121,7 @@ def test_export_to_a_read_only_folder_leaves_nothing_behind(
         monkeypatch.setattr(core_export.os, "link", refuse)
         monkeypatch.setattr(core_export.os, "replace", refuse)
     dialog = _open_dialog(window, "square", out / "thumb.png")
-    with qtbot.waitSignal(window.export_failed, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.creator.export_failed, timeout=30_000) as blocker:
         qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
     monkeypatch.undo()
     out.chmod(0o755)
@@ -144,7 +144,7 @@ def test_crop_defaults_to_the_subject_and_can_move(qtbot, analysed) -> None:
     window = analysed(SHORT_CLIP)
     choice = window.workspace.choice
     assert choice is not None
-    dialog = window.export_dialog()
+    dialog = window.creator.export_dialog()
     assert dialog is not None
     expected = choice.crop_center or (0.5, 0.5)
     assert dialog.crop.center == pytest.approx(expected)

@@ -1,33 +1,30 @@
 """Paints one candidate card in the grid: thumbnail, rank badge, score pill and tag chips.
 
 Only draws images the model already holds (no decoding, no scaling maths beyond fitting a
-rectangle); colours come from the palette so light and dark schemes both look right.
+rectangle); colours come from the palette and ``ui/theme.py``, so light and dark schemes both
+look right.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from thumbdesk.ui.candidate_model import THUMB_HEIGHT, THUMB_WIDTH, Roles, format_time
+from thumbdesk.ui.theme import (
+    GOLD,
+    LETTERBOX,
+    ON_GOLD,
+    ON_OVERLAY,
+    OVERLAY,
+    chip_colour,
+    chip_text,
+    is_dark,
+)
 
 PAD = 8
 CHIP_H = 20
-GOLD = QColor("#f5b82e")
-ACCENT = QColor("#3d7eff")
-
-
-def chip_colour(word: str, dark: bool) -> QColor:
-    """Pick a stable, soft colour per tag word (same word, same colour in every card)."""
-    hue = sum(ord(c) * 31 for c in word) % 360
-    colour = QColor.fromHsl(hue, 120, 70 if dark else 225)
-    return colour
-
-
-def is_dark(palette: QPalette) -> bool:
-    """Whether the palette is a dark scheme."""
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 class CandidateDelegate(QStyledItemDelegate):
@@ -110,7 +107,7 @@ class CandidateDelegate(QStyledItemDelegate):
         clip.addRoundedRect(QRectF(box), 6, 6)
         painter.save()
         painter.setClipPath(clip)
-        painter.fillRect(box, QColor(0, 0, 0))
+        painter.fillRect(box, LETTERBOX)
         if isinstance(image, QImage) and not image.isNull():
             size = image.deviceIndependentSize().toSize()
             size.scale(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -135,18 +132,18 @@ class CandidateDelegate(QStyledItemDelegate):
             box.left() + 6, box.top() + 6, fm.horizontalAdvance(text) + 14, fm.height() + 6
         )
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(GOLD if rank == 1 else QColor(20, 20, 24, 200))
+        painter.setBrush(GOLD if rank == 1 else OVERLAY)
         painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
-        painter.setPen(QColor(20, 20, 24) if rank == 1 else QColor(255, 255, 255))
+        painter.setPen(ON_GOLD if rank == 1 else ON_OVERLAY)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
         text = f"{score * 100:.0f}"
         pill = QRectF(0, 0, fm.horizontalAdvance(text) + 16, fm.height() + 6)
         pill.moveBottomRight(QRectF(box).bottomRight() - QRectF(0, 0, 6, 6).bottomRight())
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(20, 20, 24, 200))
+        painter.setBrush(OVERLAY)
         painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        painter.setPen(QColor(255, 255, 255))
+        painter.setPen(ON_OVERLAY)
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(font)
 
@@ -172,7 +169,7 @@ class CandidateDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(chip_colour(tag, dark))
             painter.drawRoundedRect(chip, box.height() / 2, box.height() / 2)
-            painter.setPen(QColor(240, 240, 240) if dark else QColor(30, 30, 30))
+            painter.setPen(chip_text(dark))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, word)
             x += width + 5
         painter.setFont(font)

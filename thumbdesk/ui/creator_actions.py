@@ -1,66 +1,73 @@
 """What the creator does with a result: export, copy to the clipboard, edit the topics.
 
-A mixin of the main window (kept apart to keep each module small): every heavy step, the
+``CreatorActions`` is an object of its own beside the window. Its interface: it reads the open
+video from a :class:`~thumbdesk.ui.session.Session` and the chosen frame from the
+:class:`~thumbdesk.ui.workspace.Workspace`, writes messages to a status bar, and reports through
+its signals (``exported``, ``export_failed``, ``reranked``). Every heavy step, the
 full-resolution decode, the encode and the re-rank, runs in a worker; errors go to the error
-dialog and to the ``export_failed`` signal.
+dialog and to ``export_failed``.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QStatusBar, QWidget
 
-from thumbdesk.core.types import PipelineConfig, PipelineResult, Topic
+from thumbdesk.core.types import PipelineConfig, Topic
 from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.error_dialog import show_error
 from thumbdesk.ui.export_dialog import ExportDialog, ExportRequest
+from thumbdesk.ui.session import Session
+from thumbdesk.ui.settings import Settings
 from thumbdesk.ui.topics_dialog import TopicsDialog
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import SignalInstance
-    from PySide6.QtWidgets import QStatusBar, QWidget
-
-    from thumbdesk.ui.settings import Settings
-    from thumbdesk.ui.workspace import Workspace
+from thumbdesk.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
 
-class CreatorActions:
-    """Export, copy and topic editing for :class:`~thumbdesk.ui.main_window.MainWindow`."""
+class CreatorActions(QObject):
+    """Export, copy and topic editing on the session's video and the workspace's choice."""
 
-    if TYPE_CHECKING:
-        settings: Settings
-        config: PipelineConfig
-        workspace: Workspace
-        video_path: str | None
-        result: PipelineResult | None
-        _scorer: Any
-        _topics: tuple[Topic, ...] | None
-        exported: SignalInstance
-        export_failed: SignalInstance
+    exported = Signal(object)
+    """Path written by an export."""
+    export_failed = Signal(str)
+    """One-line message of a failed export."""
+    reranked = Signal(object)
+    """The PipelineResult re-ranked with a new topic list (for the video still open)."""
 
-        def statusBar(self) -> QStatusBar: ...  # noqa: N802, D102
-        def _topic_list(self) -> tuple[Topic, ...]: ...
-        def _on_done(self, result: PipelineResult) -> None: ...
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        config: PipelineConfig,
+        workspace: Workspace,
+        status: QStatusBar,
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self.session = session
+        self.settings = settings
+        self.config = config
+        self.workspace = workspace
+        self.status = status
+        self.window = window
+        """Parent of the dialogs."""
 
-    def _parent(self) -> QWidget:
-        return self  # type: ignore[return-value]
-
+    # --- export ------------------------------------------------------------------------
     def export_dialog(self) -> ExportDialog | None:
         """Ctrl+S: open the export dialog for the chosen frame (non-blocking)."""
-        choice = self.workspace.choice
-        if choice is None or self.video_path is None:
+        choice, video = self.workspace.choice, self.session.video_path
+        if choice is None or video is None:
             return None
         from thumbdesk.core.export import PRESETS
 
         presets = {name: (p.label, p.size) for name, p in PRESETS.items()}
-        folder = Path(self.settings.export_folder or Path(self.video_path).parent)
-        default = folder / f"{Path(self.video_path).stem}_thumb.{self.settings.export_format}"
+        folder = Path(self.settings.export_folder or Path(video).parent)
+        default = folder / f"{Path(video).stem}_thumb.{self.settings.export_format}"
         dialog = ExportDialog(
             choice.image,
             presets,
@@ -68,69 +75,79 @@ class CreatorActions:
             preset=self.settings.export_preset,
             fmt=self.settings.export_format,
             crop_center=choice.crop_center,
-            parent=self._parent(),
+            parent=self.window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._export(dialog.request()))
+        dialog.accepted.connect(lambda: self.export(dialog.request()))
         dialog.open()
         return dialog
 
-    def _export(self, request: ExportRequest | None) -> None:
-        choice, path = self.workspace.choice, self.video_path
-        if request is None or choice is None or path is None:
+    def export(self, request: ExportRequest | None) -> None:
+        """Write the chosen frame as ``request`` asks, in a worker."""
+        choice, video = self.workspace.choice, self.session.video_path
+        if request is None or choice is None or video is None:
             return
         self.settings.export_preset = request.preset
         self.settings.export_format = request.dest.suffix.lstrip(".").lower()
-        self.statusBar().showMessage(f"Exporting {request.dest.name}…")
+        self.status.showMessage(f"Exporting {request.dest.name}…")
         workers.run_task(
             jobs.export_frame,
-            path,
+            video,
             choice.frame_index,
             choice.full_res,
             request,
-            self._frame_times(),
+            self.session.frame_times_s,
             on_result=self._exported,
             on_error=self._export_error,
         )
 
     def _exported(self, dest: Path) -> None:
         self.settings.export_folder = str(Path(dest).parent)
-        self.statusBar().showMessage(f"Saved {dest}", 8000)
+        self.status.showMessage(f"Saved {dest}", 8000)
         self.exported.emit(Path(dest))
 
     def _export_error(self, message: str, details: str) -> None:
-        self.statusBar().clearMessage()
-        show_error(self._parent(), "Export failed", message, details)
+        self.status.clearMessage()
+        show_error(self.window, "Export failed", message, details)
         self.export_failed.emit(message)
 
-    def _frame_times(self) -> tuple[float, ...]:
-        return self.result.frame_times_s if self.result is not None else ()
-
+    # --- clipboard ---------------------------------------------------------------------
     def copy_frame(self) -> None:
         """Copy the chosen frame, full resolution, to the clipboard."""
-        choice, path = self.workspace.choice, self.video_path
-        if choice is None or path is None:
+        choice, video = self.workspace.choice, self.session.video_path
+        if choice is None or video is None:
             return
 
         def copied(image: QImage) -> None:
             QGuiApplication.clipboard().setImage(image)
-            self.statusBar().showMessage("Frame copied to the clipboard", 4000)
+            self.status.showMessage("Frame copied to the clipboard", 4000)
 
         workers.run_task(
             jobs.frame_for_clipboard,
-            path,
+            video,
             choice.frame_index,
             choice.full_res,
-            self._frame_times(),
+            self.session.frame_times_s,
             on_result=copied,
-            on_error=lambda m, d: show_error(self._parent(), "Copy failed", m, d),
+            on_error=lambda m, d: show_error(self.window, "Copy failed", m, d),
         )
+
+    # --- topics ------------------------------------------------------------------------
+    def topic_list(self) -> tuple[Topic, ...]:
+        """The topic list in use (loaded from the settings the first time)."""
+        if self.session.topics is None:
+            try:
+                self.session.topics = jobs.initial_topics(self.settings.topics_file)
+            except Exception as exc:  # no topic list at all: still rank by quality
+                logger.warning("no topic list: %s", exc)
+                self.session.topics = ()
+        return self.session.topics
 
     def edit_topics(self) -> TopicsDialog | None:
         """Ctrl+T: edit the topic list; accepting re-ranks without decoding again."""
-        if self.result is None:
+        if self.session.result is None:
             return None
-        dialog = TopicsDialog(self._topic_list(), self.settings.topics_file, self._parent())
+        dialog = TopicsDialog(self.topic_list(), self.settings.topics_file, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_topics(dialog.topics(), dialog.topics_file))
         dialog.open()
@@ -138,21 +155,21 @@ class CreatorActions:
 
     def apply_topics(self, topics: tuple[Topic, ...], topics_file: str = "") -> None:
         """Use a new topic list and re-rank the current result in a worker."""
-        self._topics = tuple(topics)
+        self.session.topics = tuple(topics)
         if topics_file != self.settings.topics_file:
             self.settings.topics_file = topics_file
-        result, scorer = self.result, self._scorer
+        result, scorer = self.session.result, self.session.scorer
         if result is None:
             return
         scorer = scorer if hasattr(scorer, "score_topics") else None
-        self.statusBar().showMessage("Re-ranking…")
-        path = self.video_path
+        self.status.showMessage("Re-ranking…")
+        video = self.session.video_path
         workers.run_task(
             jobs.rerank,
             result,
             scorer,
-            self._topics,
+            self.session.topics,
             self.config,
-            on_result=lambda r: self._on_done(r) if path == self.video_path else None,
-            on_error=lambda m, d: show_error(self._parent(), "Re-ranking failed", m, d),
+            on_result=lambda r: self.reranked.emit(r) if video == self.session.video_path else None,
+            on_error=lambda m, d: show_error(self.window, "Re-ranking failed", m, d),
         )

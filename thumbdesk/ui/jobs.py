@@ -1,7 +1,8 @@
-"""Worker bodies the window runs in the background (no Qt widgets here, only QImage).
+"""What the window runs in the background: plain, synchronous functions (no widgets, no threads).
 
-Each function is plain and synchronous so it can be tested directly; the window runs them
-with ``workers.run_task``. Heavy modules (cv2 via core.decode, the model layer) are imported
+``ui/workers.py`` is how they are run (superqt workers, cancellation, shutdown); this module is
+what is run. Each function can be called and tested directly; the window runs them with
+``workers.run_task``. Heavy modules (cv2 via core.decode, the model layer) are imported
 inside the functions, never when the window starts.
 """
 
@@ -89,3 +90,18 @@ def initial_topics(topics_file: str) -> tuple[Topic, ...]:
                 "topics file %s unusable (%s): using the built-in list", topics_file, exc
             )
     return tuple(core_topics.load_topics(None))
+
+
+def load_scorer(device: str = "auto") -> FrameScorer | None:
+    """Import the model layer and load the scorer (run this in a worker: torch is slow).
+
+    Returns None when the model layer is not available, so the pipeline runs with neutral
+    popularity; a real model error (corrupt weights, absent device) is raised.
+    """
+    try:
+        from thumbdesk.ml import load_scorer as load_model_scorer
+    except ImportError as exc:
+        logger.warning("model layer not importable: %s", exc)
+        return None
+    scorer: FrameScorer = load_model_scorer(device)
+    return scorer

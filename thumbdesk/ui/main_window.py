@@ -1,8 +1,9 @@
-"""The main window: menus, start screen or workspace, drag-and-drop, runs, export, topics.
+"""The main window: menus, start screen or workspace, drag-and-drop, opening and analysing.
 
-It owns the pipeline runner (one run at a time, stale runs dropped by generation), the scorer
-(loaded lazily in a worker after the window is shown) and the creator's actions; the widgets
-that show things live in ``start_screen``, ``workspace`` and the dialogs.
+It owns the session (the open video and its result), the pipeline runner (one run at a time,
+stale runs dropped by generation) and the scorer (loaded lazily in a worker after the window is
+shown). What the creator does with a result (export, copy, topics) is ``creator_actions``; the
+widgets that show things live in ``start_screen``, ``workspace`` and the dialogs.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult, Topic, VideoInfo
+from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult, VideoInfo
 from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.creator_actions import CreatorActions
 from thumbdesk.ui.error_dialog import show_error
 from thumbdesk.ui.resources import app_icon, sample_clip
+from thumbdesk.ui.session import UNLOADED, Session
 from thumbdesk.ui.settings import Settings
 from thumbdesk.ui.start_screen import StartScreen
 from thumbdesk.ui.theme import apply_theme
@@ -43,17 +45,13 @@ from thumbdesk.ui.workspace import Workspace
 logger = logging.getLogger(__name__)
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.3gp);;All files (*)"
-_UNLOADED = object()
 
 
-class MainWindow(CreatorActions, QMainWindow):
+class MainWindow(QMainWindow):
     """ThumbDesk's window; ``load_model=False`` plus ``scorer=`` lets tests inject a scorer."""
 
     result_ready = Signal(object)
     """The final PipelineResult of the current video (after a run or a re-rank)."""
-    exported = Signal(object)
-    """Path written by an export."""
-    export_failed = Signal(str)
     scorer_ready = Signal(str)
     """Device description once the scorer is known ("" when running without a model)."""
 
@@ -68,11 +66,8 @@ class MainWindow(CreatorActions, QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.config = config or PipelineConfig()
-        self._scorer: Any = _UNLOADED if load_model and scorer is None else scorer
-        self._topics: tuple[Topic, ...] | None = None
+        self.session = Session(scorer=UNLOADED if load_model and scorer is None else scorer)
         self._pending: str | None = None
-        self.video_path: str | None = None
-        self.result: PipelineResult | None = None
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
@@ -86,14 +81,18 @@ class MainWindow(CreatorActions, QMainWindow):
         self.setCentralWidget(self.stack)
         self.device_label = QLabel("Model: not loaded")
         self.statusBar().addPermanentWidget(self.device_label)
+        self.creator = CreatorActions(
+            self.session, self.settings, self.config, self.workspace, self.statusBar(), self
+        )
+        self.creator.reranked.connect(self._on_done)
 
         self._build_menus()
         self.start_screen.open_requested.connect(self.open_dialog)
         self.start_screen.sample_requested.connect(self.open_sample)
         self.start_screen.recent_requested.connect(self.open_video)
         self.workspace.banner.cancel_button.clicked.connect(self.cancel)
-        self.workspace.preview.export_requested.connect(self.export_dialog)
-        self.workspace.preview.copy_requested.connect(self.copy_frame)
+        self.workspace.preview.export_requested.connect(self.creator.export_dialog)
+        self.workspace.preview.copy_requested.connect(self.creator.copy_frame)
         self.workspace.choice_changed.connect(self._update_actions)
         self.workspace.scrubber.failed.connect(self._scrub_failed)
         self.runner.progress.connect(self.workspace.banner.set_progress)
@@ -111,6 +110,16 @@ class MainWindow(CreatorActions, QMainWindow):
         self._update_actions()
         if scorer is not None:
             self._set_device(scorer.device)
+
+    @property
+    def video_path(self) -> str | None:
+        """The open video (resolved path), or None on the start screen."""
+        return self.session.video_path
+
+    @property
+    def result(self) -> PipelineResult | None:
+        """The open video's final result, or None while it is analysed."""
+        return self.session.result
 
     # --- menus -------------------------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
@@ -131,9 +140,9 @@ class MainWindow(CreatorActions, QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.sample_action = self._action("Try the &sample clip", self.open_sample)
         self.export_action = self._action(
-            "&Export thumbnail…", self.export_dialog, QKeySequence.StandardKey.Save
+            "&Export thumbnail…", self.creator.export_dialog, QKeySequence.StandardKey.Save
         )
-        self.copy_action = self._action("&Copy frame", self.copy_frame, "Ctrl+Shift+C")
+        self.copy_action = self._action("&Copy frame", self.creator.copy_frame, "Ctrl+Shift+C")
         self.close_action = self._action(
             "&Close video", self.close_video, QKeySequence.StandardKey.Close
         )
@@ -150,7 +159,7 @@ class MainWindow(CreatorActions, QMainWindow):
         ):
             file_menu.addAction(action) if action else file_menu.addSeparator()
         edit_menu = bar.addMenu("&Edit")
-        self.topics_action = self._action("&Topics…", self.edit_topics, "Ctrl+T")
+        self.topics_action = self._action("&Topics…", self.creator.edit_topics, "Ctrl+T")
         self.cancel_action = self._action("C&ancel analysis", self.cancel, "Esc")
         edit_menu.addAction(self.topics_action)
         edit_menu.addAction(self.cancel_action)
@@ -217,20 +226,20 @@ class MainWindow(CreatorActions, QMainWindow):
     # --- scorer ------------------------------------------------------------------------
     def start_loading_model(self, device: str = "auto") -> None:
         """Load the scorer in a worker (torch is slow to import); runs wait for it."""
-        if self._scorer is not _UNLOADED:
+        if self.session.scorer_loaded:
             return
         self.device_label.setText("Model: loading…")
         workers.run_task(
-            workers.load_scorer, device, on_result=self._scorer_loaded, on_error=self._scorer_failed
+            jobs.load_scorer, device, on_result=self._scorer_loaded, on_error=self._scorer_failed
         )
 
     def _scorer_loaded(self, scorer: FrameScorer | None) -> None:
-        self._scorer = scorer
+        self.session.scorer = scorer
         self._set_device(scorer.device if scorer is not None else "")
         self._start_pending()
 
     def _scorer_failed(self, message: str, details: str) -> None:
-        self._scorer = None
+        self.session.scorer = None
         self._set_device("")
         show_error(
             self, "Model unavailable", f"{message}\nRanking uses neutral popularity.", details
@@ -267,23 +276,22 @@ class MainWindow(CreatorActions, QMainWindow):
             show_error(self, "Cannot open video", f"{path} does not exist or is not a file.")
             return
         self.runner.cancel()
-        self.video_path = str(Path(path).resolve())
-        self.result = None
-        self.settings.add_recent_file(self.video_path)
+        probed = self.session.video_path = str(Path(path).resolve())
+        self.session.result = None
+        self.settings.add_recent_file(probed)
         self._refresh_recent()
         self._update_title()
-        self.workspace.reset(self.video_path)
+        self.workspace.reset(probed)
         self.stack.setCurrentWidget(self.workspace)
-        self.workspace.set_video(self.video_path)
-        probed = self.video_path
+        self.workspace.set_video(probed)
         workers.run_task(
             jobs.probe_video,
             probed,
             on_result=lambda info: self._probed(probed, info),
             on_error=lambda m, d: logger.info("probe failed: %s", m),
         )
-        self._pending = self.video_path
-        if self._scorer is _UNLOADED:
+        self._pending = probed
+        if not self.session.scorer_loaded:
             self.workspace.banner.set_progress("loading the model", 0.0, "")
             self.workspace.banner.setVisible(True)
             self.start_loading_model()
@@ -295,19 +303,10 @@ class MainWindow(CreatorActions, QMainWindow):
             self.workspace.set_info(info)
 
     def _start_pending(self) -> None:
-        if self._pending is None or self._scorer is _UNLOADED:
+        if self._pending is None or not self.session.scorer_loaded:
             return
         path, self._pending = self._pending, None
-        self.runner.start(path, self.config, self._scorer, self._topic_list())
-
-    def _topic_list(self) -> tuple[Topic, ...]:
-        if self._topics is None:
-            try:
-                self._topics = jobs.initial_topics(self.settings.topics_file)
-            except Exception as exc:  # no topic list at all: still rank by quality
-                logger.warning("no topic list: %s", exc)
-                self._topics = ()
-        return self._topics
+        self.runner.start(path, self.config, self.session.scorer, self.creator.topic_list())
 
     def cancel(self) -> None:
         """Stop the analysis (results so far stay on screen)."""
@@ -317,8 +316,7 @@ class MainWindow(CreatorActions, QMainWindow):
     def close_video(self) -> None:
         """Back to the start screen."""
         self.cancel()
-        self.video_path = None
-        self.result = None
+        self.session.video_path = self.session.result = None
         self.workspace.reset()
         self.stack.setCurrentWidget(self.start_screen)
         self._update_title()
@@ -331,7 +329,7 @@ class MainWindow(CreatorActions, QMainWindow):
         self._update_actions()
 
     def _on_done(self, result: PipelineResult) -> None:
-        self.result = result
+        self.session.result = result
         self.workspace.set_result(result)
         self._update_actions()
         n = len(result.candidates)

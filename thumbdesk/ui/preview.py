@@ -8,7 +8,7 @@ them together with a caption, the topic tags and the Export / Copy buttons.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from thumbdesk.core.types import ScoreBreakdown
-from thumbdesk.ui.candidate_delegate import ACCENT, is_dark
+from thumbdesk.ui.theme import BACKDROP, ON_BACKDROP, SCORE_COLOURS, accent
 
-BAR_COLOURS = (QColor("#3fb68b"), QColor("#3d7eff"), QColor("#f08a24"))
 BAR_NAMES = ("Quality", "Representativeness", "Popularity")
 
 
@@ -56,10 +55,10 @@ class ImageView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(16, 16, 20))
+        painter.setBrush(BACKDROP)
         painter.drawRoundedRect(QRectF(self.rect()), 8, 8)
         if self._image is None or self._image.isNull():
-            painter.setPen(QColor(170, 170, 170))
+            painter.setPen(ON_BACKDROP)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
             return
         size = self._image.deviceIndependentSize().toSize()
@@ -125,7 +124,7 @@ class ScoreBars(QWidget):
             painter.drawRoundedRect(bar, 5, 5)
             fill = QRectF(bar)
             fill.setWidth(max(0.0, min(1.0, value)) * bar.width())
-            painter.setBrush(BAR_COLOURS[i])
+            painter.setBrush(SCORE_COLOURS[i])
             if fill.width() > 0:
                 painter.drawRoundedRect(fill, 5, 5)
             painter.setPen(text)
@@ -191,12 +190,11 @@ class PreviewPane(QWidget):
         """Show a frame with its caption, optional score breakdown and topic tags."""
         self.view.set_image(image, "" if image is not None else "The chosen frame shows here")
         self.caption.setText(caption)
-        dark = is_dark(self.palette())
-        accent = ACCENT.lighter(140) if dark else ACCENT
+        colour = accent(self.palette()).name()
         parts = [detail] if detail else []
         if tags:
             chips = " ".join(
-                f"<span style='color:{accent.name()}'>#{word}</span>&nbsp;{score:.2f}"
+                f"<span style='color:{colour}'>#{word}</span>&nbsp;{score:.2f}"
                 for word, score in tags
             )
             parts.append(chips)

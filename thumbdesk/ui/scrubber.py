@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from thumbdesk.ui import workers
-from thumbdesk.ui.candidate_delegate import GOLD
 from thumbdesk.ui.candidate_model import bgr_to_qimage, format_time
+from thumbdesk.ui.theme import GOLD
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +186,13 @@ class Scrubber(QWidget):
     def current_frame(self) -> tuple[int, np.ndarray, QImage] | None:
         """(index, full-res BGR, QImage) of the last decoded frame."""
         return self._frame
+
+    def show_position(self, index: int) -> None:
+        """Put the slider and time label on a frame shown elsewhere, without decoding it."""
+        self.slider.blockSignals(True)
+        self.slider.setValue(index)
+        self.slider.blockSignals(False)
+        self._update_label(index)
 
     def seek(self, index: int) -> None:
         """Move the slider (and decode that frame)."""

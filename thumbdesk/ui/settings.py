@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import overload
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -22,55 +24,82 @@ SETTINGS_ENV = "THUMBDESK_SETTINGS"
 MAX_RECENT = 8
 
 
+class StrSetting:
+    """A text setting stored under ``key``: declare it once on Settings, read and assign it.
+
+    ``choices`` limits the values read back (anything else reads as ``default``); a callable
+    default is computed on each read (e.g. the home folder).
+    """
+
+    def __init__(
+        self,
+        key: str,
+        default: str | Callable[[], str] = "",
+        choices: tuple[str, ...] | None = None,
+    ) -> None:
+        self.key = key
+        self.default = default
+        self.choices = choices
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> StrSetting: ...
+    @overload
+    def __get__(self, obj: Settings, owner: type) -> str: ...
+    def __get__(self, obj: Settings | None, owner: type) -> str | StrSetting:
+        if obj is None:
+            return self
+        default = self.default() if callable(self.default) else str(self.default)
+        value = obj.qsettings.value(self.key, default)
+        text = str(value) if value is not None else default
+        return text if self.choices is None or text in self.choices else default
+
+    def __set__(self, obj: Settings, value: str) -> None:
+        obj.qsettings.setValue(self.key, value)
+
+
 class Settings:
     """Typed accessors over a QSettings store."""
+
+    last_folder = StrSetting("paths/last_folder", lambda: str(Path.home()))
+    """Folder of the last video opened (start of the Open dialog)."""
+    export_folder = StrSetting("paths/export_folder")
+    """Folder of the last export ("" when never exported)."""
+    topics_file = StrSetting("topics/file")
+    """Topic list file chosen by the creator ("" for the built-in list)."""
+    export_preset = StrSetting("export/preset", "youtube")
+    """Name of the last export preset used."""
+    export_format = StrSetting("export/format", "jpg")
+    """File extension of the last export (jpg, png, webp)."""
+    theme = StrSetting("window/theme", "system", ("system", "light", "dark"))
+    """Colour scheme: "system", "light" or "dark"."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         if path is None and os.environ.get(SETTINGS_ENV):
             path = os.environ[SETTINGS_ENV]
         if path is not None:
-            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+            self.qsettings = QSettings(str(path), QSettings.Format.IniFormat)
         else:
-            self._qs = QSettings(
+            self.qsettings = QSettings(
                 QSettings.Format.IniFormat, QSettings.Scope.UserScope, "ThumbDesk", "ThumbDesk"
             )
-        logger.debug("settings file: %s", self._qs.fileName())
+        logger.debug("settings file: %s", self.qsettings.fileName())
 
     @property
     def file_name(self) -> str:
         """Where the settings are stored."""
-        return self._qs.fileName()
-
-    def _str(self, key: str, default: str = "") -> str:
-        value = self._qs.value(key, default)
-        return str(value) if value is not None else default
+        return self.qsettings.fileName()
 
     def sync(self) -> None:
         """Write pending changes to disk."""
-        self._qs.sync()
+        self.qsettings.sync()
 
-    # --- folders and files -------------------------------------------------------------
-    @property
-    def last_folder(self) -> str:
-        """Folder of the last video opened (start of the Open dialog)."""
-        return self._str("paths/last_folder", str(Path.home()))
-
-    @last_folder.setter
-    def last_folder(self, value: str) -> None:
-        self._qs.setValue("paths/last_folder", value)
-
-    @property
-    def export_folder(self) -> str:
-        """Folder of the last export ("" when never exported)."""
-        return self._str("paths/export_folder")
-
-    @export_folder.setter
-    def export_folder(self, value: str) -> None:
-        self._qs.setValue("paths/export_folder", value)
-
+    # --- recent files ------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         """Recently opened videos, newest first, only those that still exist."""
-        raw = self._qs.value("paths/recent", [])
+        raw = self.qsettings.value("paths/recent", [])
         if isinstance(raw, str):
             items: list[object] = [raw]
         elif isinstance(raw, (list, tuple)):
@@ -83,58 +112,20 @@ class Settings:
         """Put a video at the top of the recent list and remember its folder."""
         path = str(Path(path).resolve())
         items = [p for p in self.recent_files() if p != path]
-        self._qs.setValue("paths/recent", [path, *items][:MAX_RECENT])
+        self.qsettings.setValue("paths/recent", [path, *items][:MAX_RECENT])
         self.last_folder = str(Path(path).parent)
 
     def clear_recent_files(self) -> None:
         """Forget the recent list."""
-        self._qs.setValue("paths/recent", [])
-
-    @property
-    def topics_file(self) -> str:
-        """Topic list file chosen by the creator ("" for the built-in list)."""
-        return self._str("topics/file")
-
-    @topics_file.setter
-    def topics_file(self, value: str) -> None:
-        self._qs.setValue("topics/file", value)
-
-    # --- export ------------------------------------------------------------------------
-    @property
-    def export_preset(self) -> str:
-        """Name of the last export preset used."""
-        return self._str("export/preset", "youtube")
-
-    @export_preset.setter
-    def export_preset(self, value: str) -> None:
-        self._qs.setValue("export/preset", value)
-
-    @property
-    def export_format(self) -> str:
-        """File extension of the last export (jpg, png, webp)."""
-        return self._str("export/format", "jpg")
-
-    @export_format.setter
-    def export_format(self, value: str) -> None:
-        self._qs.setValue("export/format", value)
+        self.qsettings.setValue("paths/recent", [])
 
     # --- window ------------------------------------------------------------------------
     @property
     def geometry(self) -> QByteArray | None:
         """Saved main window geometry, or None."""
-        value = self._qs.value("window/geometry")
+        value = self.qsettings.value("window/geometry")
         return value if isinstance(value, QByteArray) else None
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
-        self._qs.setValue("window/geometry", value)
-
-    @property
-    def theme(self) -> str:
-        """Colour scheme: "system", "light" or "dark"."""
-        value = self._str("window/theme", "system")
-        return value if value in ("system", "light", "dark") else "system"
-
-    @theme.setter
-    def theme(self, value: str) -> None:
-        self._qs.setValue("window/theme", value)
+        self.qsettings.setValue("window/geometry", value)

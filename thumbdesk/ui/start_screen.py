@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thumbdesk.ui.candidate_delegate import is_dark
+from thumbdesk.ui.theme import is_dark
 
 
 class DropZone(QWidget):

@@ -1,10 +1,56 @@
-"""Light and dark palettes (Fusion style), chosen from the settings or the system scheme."""
+"""Colours: light and dark palettes (Fusion style) and the colours painted by hand.
+
+The palettes are chosen from the settings or the system scheme. Widgets that paint
+(candidate cards, timeline, preview, score bars) take their fixed colours from here, and
+everything else from the palette, so both schemes look right.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+GOLD = QColor("#f5b82e")
+"""The top pick: its rank badge, its timeline marker."""
+ON_GOLD = QColor(20, 20, 24)
+"""Text on GOLD."""
+ACCENT = QColor("#3d7eff")
+"""Topic words in the preview's detail line (lightened on dark schemes, see ``accent``)."""
+OVERLAY = QColor(20, 20, 24, 200)
+"""Badges drawn over a thumbnail (rank, score)."""
+ON_OVERLAY = QColor(255, 255, 255)
+"""Text on OVERLAY."""
+LETTERBOX = QColor(0, 0, 0)
+"""Behind a card's thumbnail where the image does not fill it."""
+BACKDROP = QColor(16, 16, 20)
+"""Behind the large preview image."""
+ON_BACKDROP = QColor(170, 170, 170)
+"""Placeholder text on BACKDROP."""
+SCORE_COLOURS = (QColor("#3fb68b"), QColor("#3d7eff"), QColor("#f08a24"))
+"""Quality, representativeness and popularity bars."""
+
+
+def is_dark(palette: QPalette) -> bool:
+    """Whether the palette is a dark scheme."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def accent(palette: QPalette) -> QColor:
+    """ACCENT, lightened so it reads on a dark scheme."""
+    return ACCENT.lighter(140) if is_dark(palette) else ACCENT
+
+
+def chip_colour(word: str, dark: bool) -> QColor:
+    """A stable, soft colour per tag word (same word, same colour in every card)."""
+    hue = sum(ord(c) * 31 for c in word) % 360
+    return QColor.fromHsl(hue, 120, 70 if dark else 225)
+
+
+def chip_text(dark: bool) -> QColor:
+    """Text on a ``chip_colour`` chip."""
+    return QColor(240, 240, 240) if dark else QColor(30, 30, 30)
+
 
 _LIGHT = {
     QPalette.ColorRole.Window: "#f3f4f7",

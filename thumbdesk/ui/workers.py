@@ -1,4 +1,8 @@
-"""The one thin wrapper over superqt workers: pipeline runs, background tasks, shutdown.
+"""How the window runs work in the background: the one thin layer over superqt's workers.
+
+This module is the machinery (threads, signals, cancellation, shutdown) and knows nothing of
+what the work is; the work itself, plain functions with no Qt threading in them, is in
+``ui/jobs.py``.
 
 ``PipelineRunner`` runs ``core.pipeline.run_pipeline`` (a plain generator) in a superqt
 ``GeneratorWorker``; every event carries the generation it was started with, so a cancelled or
@@ -224,22 +228,3 @@ class PipelineRunner(QObject):
         if gen == self._generation and self._busy:  # aborted without returning
             self._worker = None
             self._set_busy(False)
-
-
-def load_scorer(device: str = "auto") -> FrameScorer | None:
-    """Import the model layer and load the scorer (run this in a worker: torch is slow).
-
-    Returns None when the model layer is not available, so the pipeline runs with neutral
-    popularity; a real model error (corrupt weights, absent device) is raised.
-    """
-    try:
-        from thumbdesk import ml
-    except ImportError as exc:
-        logger.warning("model layer not importable: %s", exc)
-        return None
-    loader = getattr(ml, "load_scorer", None)
-    if loader is None:
-        logger.warning("thumbdesk.ml.load_scorer does not exist yet: neutral popularity")
-        return None
-    scorer: FrameScorer = loader(device)
-    return scorer

@@ -294,11 +294,7 @@ class Workspace(QWidget):
             return
         self._choice = Choice(cand.frame.index, cand.frame.time_s, image, candidate=cand)
         self._show_choice()
-        slider = self.scrubber.slider
-        slider.blockSignals(True)
-        slider.setValue(cand.frame.index)
-        slider.blockSignals(False)
-        self.scrubber._update_label(cand.frame.index)
+        self.scrubber.show_position(cand.frame.index)
         self._scroll_rejected_near(cand.frame.index)
         self.choice_changed.emit()
 
