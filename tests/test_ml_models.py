@@ -38,7 +38,7 @@ def test_manifest_hashes_match_files() -> None:
         for key in ("source", "licence", "script"):
             assert entry[key], (name, key)
         total += len(data)
-    assert total < 45e6
+    assert total < 80e6  # the issue-11 budget for all bundled models
 
 
 def test_corrupt_model_file_names_the_file(monkeypatch: pytest.MonkeyPatch) -> None:

