@@ -147,8 +147,9 @@ def process_one(
 ) -> PipelineResult:
     """Run the pipeline on one video and write its outputs; raise ThumbDeskError on failure."""
     from thumbdesk.core.decode import read_frame
-    from thumbdesk.core.export import export_thumbnail, write_atomically
+    from thumbdesk.core.export import export_thumbnail, plan_export, write_atomically
     from thumbdesk.core.pipeline import pick
+    from thumbdesk.core.reframe import Reframe, default_centre, subjects_of
     from thumbdesk.core.report import report_json
 
     for dest in (image_out, json_out):
@@ -168,18 +169,38 @@ def process_one(
         progress.finish()
     best = result.best
     written: list[Path] = []
+    export_plan: Reframe | None = None
     try:
         if image_out is not None and best is not None:
             started = time.perf_counter()
             image = read_frame(video, best.frame.index, result.frame_times_s)
-            centre = best.topics.subject_centre
+            subjects = subjects_of(best)
+            centre = default_centre(best)
+            height, width = image.shape[:2]
+            export_plan = plan_export(
+                (width, height),
+                args.size,
+                centre,
+                picture_box=result.picture_box,
+                subjects=subjects,
+            )
             written.append(
-                export_thumbnail(image, image_out, args.size, centre, overwrite=args.overwrite)
+                export_thumbnail(
+                    image,
+                    image_out,
+                    args.size,
+                    centre,
+                    overwrite=args.overwrite,
+                    picture_box=result.picture_box,
+                    subjects=subjects,
+                )
             )
             result.timings_s["export"] = round(time.perf_counter() - started, 4)
         if json_out is not None:
             write_atomically(
-                report_json(result, args.top).encode(), json_out, overwrite=args.overwrite
+                report_json(result, args.top, export_plan, args.size).encode(),
+                json_out,
+                overwrite=args.overwrite,
             )
     except BaseException:
         # A run that fails leaves no output: remove the thumbnail if the report failed.

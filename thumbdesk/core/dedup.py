@@ -1,10 +1,13 @@
 """Near-duplicate removal: describe frames, cluster them, keep the best frame of each cluster.
 
-Each frame is described by a colour histogram (HSV, Hellinger-normalised) and a tiny
-structural thumbnail (16x9 grey, zero-mean, unit-norm). Frames are clustered by average-linkage
-agglomerative clustering on the combined distance, merging until no two clusters are closer
-than the duplicate threshold and no more than the wanted number of clusters remain. A last
-pass guarantees that no two kept frames are closer than the threshold.
+Each frame is described by a colour histogram (HSV, Hellinger-normalised, taken after the
+frame's brightness is brought to a common level, so a fade copy has the same histogram) and a
+tiny structural thumbnail (16x9 grey, zero-mean, unit-norm). Frames whose 64x36
+brightness-normalised thumbnails correlate at ``SAME_PICTURE`` or more are the same picture
+whatever the histogram says (``same_picture``): their distance is set to 0. Frames are
+clustered by average-linkage agglomerative clustering on the combined distance, merging until
+no two clusters are closer than the duplicate threshold and no more than the wanted number of
+clusters remain. A last pass guarantees that no two kept frames are closer than the threshold.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ logger = logging.getLogger(__name__)
 _HIST_BINS = (12, 4, 4)
 _THUMB_SIZE = (16, 9)
 _COLOUR_WEIGHT = 0.5
+_LEVEL = 128.0
+"""Mean luma every frame is scaled to before its colour histogram is taken."""
+_PICTURE_SIZE = (64, 36)
+SAME_PICTURE = 0.97
+"""Correlation of brightness-normalised 64x36 grey thumbnails at which two frames are the
+same picture (a fade or exposure change of one frame); 0.98 is where people agree, this keeps a
+margin."""
 _DESCRIBE_LONG_SIDE = 240
 """Frames are halved (2x2 area average) until their long side is at most this before being
 described: the histogram and the 16x9 thumbnail barely change, the cost drops ~3x."""
@@ -35,6 +45,9 @@ def describe(image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None
         height, width = image_bgr.shape[:2]
         size = (width // 2, height // 2)
         image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
+    level = float(cv2.mean(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY))[0])
+    if level > 4.0:
+        image_bgr = cv2.convertScaleAbs(image_bgr, alpha=min(_LEVEL / level, 16.0))
     hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
     hist = cv2.calcHist([hsv], [0, 1, 2], None, list(_HIST_BINS), [0, 180, 0, 256, 0, 256])
     hist = hist.ravel().astype(np.float32)
@@ -45,6 +58,28 @@ def describe(image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None
     norm = float(np.linalg.norm(thumb))
     thumb = thumb / norm if norm > 1e-6 else np.zeros_like(thumb)
     return np.concatenate([hist, thumb]).astype(np.float32)
+
+
+def picture_thumb(
+    image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None
+) -> np.ndarray:
+    """64x36 grey thumbnail, zero mean and unit norm: brightness and contrast taken out."""
+    if box is not None and box[2] > 0 and box[3] > 0:
+        x, y, w, h = box
+        image_bgr = image_bgr[y : y + h, x : x + w]
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY) if image_bgr.ndim == 3 else image_bgr
+    thumb = cv2.resize(grey, _PICTURE_SIZE, interpolation=cv2.INTER_AREA).astype(np.float32)
+    thumb = thumb.ravel() - thumb.mean()
+    norm = float(np.linalg.norm(thumb))
+    return thumb / norm if norm > 1e-6 else thumb
+
+
+def same_picture(thumbs: np.ndarray) -> np.ndarray:
+    """Boolean matrix: which pairs of ``picture_thumb`` rows are the same picture."""
+    if len(thumbs) == 0:
+        return np.zeros((0, 0), dtype=bool)
+    same: np.ndarray = (thumbs @ thumbs.T) >= SAME_PICTURE
+    return same
 
 
 def distances(features: np.ndarray) -> np.ndarray:

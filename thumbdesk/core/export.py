@@ -1,10 +1,11 @@
 """Export a thumbnail: platform presets, crop, encoding, and an atomic, no-clobber write.
 
 A preset fixes the output size (YouTube 1280x720 under 2 MB, Reels / TikTok 1080x1920,
-square 1080x1080) or keeps the original. When the preset's shape differs from the frame's,
-the frame is scaled to cover it and cropped around a chosen centre (the subject, by default
-the middle). Files are written to a temporary file in the destination folder and moved into
-place, so a failed export never leaves a half-written file and never touches anything else.
+square 1080x1080) or keeps the original. Bars baked into the video (``picture_box``) are cut
+off first. When the preset's shape differs from the picture's, ``core.reframe`` crops around
+the subjects or fits the whole picture over a blurred fill (``mode``: auto, crop, fit).
+Files are written to a temporary file in the destination folder and moved into place, so a
+failed export never leaves a half-written file and never touches anything else.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import errno
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from thumbdesk.core import bars, reframe
 from thumbdesk.core.errors import ExportError
 from thumbdesk.core.presets import FORMATS, PRESETS
 
@@ -43,14 +46,53 @@ def crop_to_aspect(
     return cv2.resize(cropped, (target_w, target_h), interpolation=interpolation)
 
 
-def render(
-    image_bgr: np.ndarray, preset: str = "original", centre: tuple[float, float] | None = None
-) -> np.ndarray:
-    """Return the pixels to export for ``preset`` (exact preset size)."""
+def plan_export(
+    frame_size: tuple[int, int],
+    preset: str = "original",
+    centre: tuple[float, float] | None = None,
+    *,
+    picture_box: tuple[float, float, float, float] = bars.FULL_PICTURE,
+    subjects: Sequence[reframe.BoxF] = (),
+    mode: reframe.ModeChoice = "auto",
+) -> reframe.Reframe:
+    """How a frame of ``frame_size`` (w, h) becomes ``preset``.
+
+    The plan's box is the window taken, in pixels of the whole frame (bars included).
+    ``centre`` and ``subjects`` are fractions of the picture inside the bars.
+    """
     if preset not in PRESETS:
         raise ExportError(f"Unknown export preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    px, py, pw, ph = bars.pixel_box(picture_box, frame_size)
     size = PRESETS[preset].size
-    return image_bgr.copy() if size is None else crop_to_aspect(image_bgr, size, centre)
+    if size is None:
+        planned = reframe.Reframe("none", (0, 0, pw, ph), "original size")
+    else:
+        planned = reframe.plan((pw, ph), size, subjects, centre, mode)
+    x, y, w, h = planned.box
+    return reframe.Reframe(planned.mode, (x + px, y + py, w, h), planned.reason)
+
+
+def render(
+    image_bgr: np.ndarray,
+    preset: str = "original",
+    centre: tuple[float, float] | None = None,
+    *,
+    picture_box: tuple[float, float, float, float] = bars.FULL_PICTURE,
+    subjects: Sequence[reframe.BoxF] = (),
+    mode: reframe.ModeChoice = "auto",
+) -> np.ndarray:
+    """Return the pixels to export for ``preset`` (exact preset size; see ``plan_export``)."""
+    height, width = image_bgr.shape[:2]
+    planned = plan_export(
+        (width, height), preset, centre, picture_box=picture_box, subjects=subjects, mode=mode
+    )
+    size = PRESETS[preset].size
+    x, y, w, h = planned.box
+    if size is None:
+        return image_bgr[y : y + h, x : x + w].copy()
+    if planned.mode == "fit":
+        return reframe.render(bars.crop(image_bgr, picture_box), planned, size)
+    return reframe.render(image_bgr, planned, size)
 
 
 def encode_image(image_bgr: np.ndarray, suffix: str, max_bytes: int | None = None) -> bytes:
@@ -148,9 +190,15 @@ def export_thumbnail(
     preset: str = "original",
     crop_center: tuple[float, float] | None = None,
     overwrite: bool = False,
+    *,
+    picture_box: tuple[float, float, float, float] = bars.FULL_PICTURE,
+    subjects: Sequence[reframe.BoxF] = (),
+    mode: reframe.ModeChoice = "auto",
 ) -> Path:
     """Render ``image_bgr`` for ``preset`` and write it to ``dest`` (format from the extension)."""
     dest = Path(dest)
-    pixels = render(image_bgr, preset, crop_center)
+    pixels = render(
+        image_bgr, preset, crop_center, picture_box=picture_box, subjects=subjects, mode=mode
+    )
     data = encode_image(pixels, dest.suffix, PRESETS[preset].max_bytes)
     return write_atomically(data, dest, overwrite=overwrite)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thumbdesk.core import dedup, quality
+from thumbdesk.core import bars, dedup, quality, shots
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.probe import open_video
@@ -123,12 +123,65 @@ def _filter(sampled: list[_Sampled], config: PipelineConfig) -> tuple[list[_Samp
     return passing + top_up, warnings
 
 
-def _cluster(
-    kept: list[_Sampled], config: PipelineConfig
-) -> tuple[list[Candidate], list[Rejection]]:
-    """Group near-duplicates; the best frame of each group becomes a candidate."""
-    features = np.stack([dedup.describe(s.frame.image, s.metrics.content_box) for s in kept])
+@dataclass
+class _Looks:
+    """How every sampled frame looks: pairwise distances (same pictures at 0) and shots."""
+
+    distance: np.ndarray
+    shot: list[int]
+
+
+def _looks(sampled: list[_Sampled], config: PipelineConfig) -> _Looks:
+    """Describe every sampled frame once: near-duplicate distances, same pictures, shots."""
+    features = np.stack([dedup.describe(s.frame.image, s.metrics.content_box) for s in sampled])
     distance = dedup.distances(features)
+    blank = [s.reason == "broken" or s.metrics.luma < config.dark_luma for s in sampled]
+    shot = shots.shot_ids(distance, blank)
+    thumbs = np.stack([dedup.picture_thumb(s.frame.image, s.metrics.content_box) for s in sampled])
+    distance[dedup.same_picture(thumbs)] = 0.0
+    return _Looks(distance, shot)
+
+
+def _in_picture(
+    entry: _Sampled, box: tuple[float, float, float, float]
+) -> tuple[Frame, QualityMetrics]:
+    """The frame cropped to the clip's picture box, its measured boxes moved with it."""
+    if box == bars.FULL_PICTURE:
+        return entry.frame, entry.metrics
+    height, width = entry.frame.image.shape[:2]
+    px, py, pw, ph = bars.pixel_box(box, (width, height))
+
+    def moved(inner: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        x0, y0 = min(max(inner[0] - px, 0), pw - 1), min(max(inner[1] - py, 0), ph - 1)
+        x1 = min(max(inner[0] + inner[2] - px, x0 + 1), pw)
+        y1 = min(max(inner[1] + inner[3] - py, y0 + 1), ph)
+        return (x0, y0, x1 - x0, y1 - y0)
+
+    metrics = entry.metrics
+    subject = metrics.subject_box
+    metrics = replace(
+        metrics,
+        content_box=moved(metrics.content_box),
+        subject_box=moved(subject) if subject is not None else None,
+    )
+    image = np.ascontiguousarray(entry.frame.image[py : py + ph, px : px + pw])
+    return replace(entry.frame, image=image), metrics
+
+
+def _cluster(
+    kept: list[_Sampled],
+    looks: _Looks,
+    row_of: dict[int, int],
+    config: PipelineConfig,
+    picture: tuple[float, float, float, float] = bars.FULL_PICTURE,
+) -> tuple[list[Candidate], list[Rejection]]:
+    """Group near-duplicates; the best frame of each group becomes a candidate.
+
+    ``row_of`` maps a kept frame's index to its row in ``looks``; candidates' images are
+    cropped to the clip's ``picture`` box (bars left out).
+    """
+    rows = [row_of[s.frame.index] for s in kept]
+    distance = looks.distance[np.ix_(rows, rows)]
     groups = dedup.cluster(distance, config.duplicate_distance, config.max_candidates).members()
     scores = [quality.quality_score(s.metrics) for s in kept]
     # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
@@ -145,11 +198,13 @@ def _cluster(
         rep = best[group_index]
         entry = kept[rep]
         flagged = entry.reason is not None
+        frame, metrics = _in_picture(entry, picture)
         candidate = Candidate(
-            frame=entry.frame,
-            quality=entry.metrics,
+            frame=frame,
+            quality=metrics,
             cluster_id=cluster_id,
             cluster_size=len(members),
+            shot=looks.shot[rows[rep]],
             breakdown=ScoreBreakdown(0.0, 0.0, 0.0, config.weights),  # set by rescored
             topics=NEUTRAL_TOPICS,
             flagged=flagged,
@@ -218,7 +273,13 @@ def run_pipeline(
 
     mark = time.perf_counter()
     yield Progress("cluster", _start_of("cluster"), "Grouping near-duplicate frames")
-    candidates, duplicates = _cluster(kept, config)
+    looks = _looks(sampled, config)
+    position = {s.frame.index: row for row, s in enumerate(sampled)}
+    first = sampled[0].frame.image
+    picture = bars.picture_box(
+        [s.metrics for s in sampled], (first.shape[1], first.shape[0]), config.dark_luma
+    )
+    candidates, duplicates = _cluster(kept, looks, position, config, picture)
     rejected.extend(duplicates)
     timings["cluster"] = time.perf_counter() - mark
     yield PartialCandidates(ranked(candidates))
@@ -239,6 +300,10 @@ def run_pipeline(
         sampled=len(sampled),
         topics=tuple(topics),
         frame_times_s=tuple(round(t, 6) for t in sampler.stats.frame_times_s),
+        picture_box=picture,
+        shot_starts_s=tuple(
+            round(t, 3) for t in shots.boundaries(looks.shot, [s.frame.time_s for s in sampled])
+        ),
     )
 
 

@@ -3,6 +3,11 @@
 Measurement looks only at the picture area: letterbox and pillarbox bars are found first and
 left out, so a wide film in a tall frame is not called dark or uniform. Blur is judged against
 the clip's own typical sharpness, so a soft-looking animation is not rejected wholesale.
+
+"Flat" means nothing to look at, not a small subject on a plain sky, wall or backdrop: detail
+is judged where it is. The picture is cut into cells; when most cells are plain and the cells
+that stand out form one compact region (``subject_on_plain``), the frame keeps that subject,
+and its sharpness is judged inside the subject's box.
 """
 
 from __future__ import annotations
@@ -97,6 +102,54 @@ def uniformity_of(contrast: float, entropy: float) -> float:
     return float(np.clip(1.0 - busy, 0.0, 1.0))
 
 
+_CELLS = 16
+"""Cells along the long side of the picture (9 along the short side of a 16:9 picture)."""
+_PLAIN_CELL_STD = 3.0
+"""A cell whose luma spread is below this is plain (empty sky, a bare wall)."""
+_SUBJECT_CELL_STD = 12.0
+"""A cell whose luma spread is at least this shows something (an edge, a shape)."""
+_MIN_PLAIN_SHARE = 0.6
+_MAX_SUBJECT_SHARE = 0.3
+_MAX_SUBJECT_SPAN = 0.6
+"""A subject on a plain background: at least this share of cells plain, and the cells that
+stand out inside a box of at most this share of the picture."""
+
+
+def subject_on_plain(area: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Box (x, y, w, h, in ``area`` pixels) of a compact subject on a plain background.
+
+    None when the picture is not mostly plain, when nothing in it stands out, or when what
+    stands out is spread over the picture (a horizon line, a whole landscape).
+    """
+    height, width = area.shape[:2]
+    if height < 16 or width < 16:
+        return None
+    long_cells = _CELLS
+    short_cells = max(4, round(_CELLS * min(height, width) / max(height, width)))
+    cols, rows = (long_cells, short_cells) if width >= height else (short_cells, long_cells)
+    values = area.astype(np.float32)
+    mean = cv2.resize(values, (cols, rows), interpolation=cv2.INTER_AREA)
+    mean_sq = cv2.resize(values * values, (cols, rows), interpolation=cv2.INTER_AREA)
+    spread = np.sqrt(np.maximum(mean_sq - mean * mean, 0.0))
+    if float((spread < _PLAIN_CELL_STD).mean()) < _MIN_PLAIN_SHARE:
+        return None
+    strong = spread >= max(_SUBJECT_CELL_STD, 0.5 * float(spread.max()))
+    if not strong.any():
+        return None
+    ys, xs = np.nonzero(strong)
+    r0, r1, c0, c1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    if (r1 - r0) * (c1 - c0) > _MAX_SUBJECT_SHARE * rows * cols:
+        return None
+    if r1 - r0 > _MAX_SUBJECT_SPAN * rows or c1 - c0 > _MAX_SUBJECT_SPAN * cols:
+        return None  # a line across the picture (a horizon, a wall's edge), not a subject
+    # One cell of margin around the cells that stand out, clipped to the picture.
+    r0, c0 = max(0, r0 - 1), max(0, c0 - 1)
+    r1, c1 = min(rows, r1 + 1), min(cols, c1 + 1)
+    x0, x1 = c0 * width // cols, c1 * width // cols
+    y0, y1 = r0 * height // rows, r1 * height // rows
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
 def measure(image_bgr: np.ndarray) -> QualityMetrics:
     """Measure luma, sharpness, contrast, entropy and uniformity of one working-size frame."""
     grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
@@ -109,6 +162,13 @@ def measure(image_bgr: np.ndarray) -> QualityMetrics:
     sharpness = float(lap_std[0, 0]) ** 2
     entropy = luma_entropy(area)
     colour = colourfulness_of(image_bgr[y : y + h, x : x + w])
+    subject = subject_on_plain(area)
+    subject_sharpness = 0.0
+    if subject is not None:
+        sx, sy, sw, sh = subject
+        _, local = cv2.meanStdDev(cv2.Laplacian(area[sy : sy + sh, sx : sx + sw], cv2.CV_16S))
+        subject_sharpness = float(local[0, 0]) ** 2
+        subject = (x + sx, y + sy, sw, sh)
     return QualityMetrics(
         luma=round(luma, 3),
         sharpness=round(sharpness, 3),
@@ -118,6 +178,8 @@ def measure(image_bgr: np.ndarray) -> QualityMetrics:
         entropy=round(entropy, 4),
         colourfulness=round(colour, 3),
         content_box=(x, y, w, h),
+        subject_box=subject,
+        subject_sharpness=round(subject_sharpness, 3),
     )
 
 
@@ -140,6 +202,10 @@ def looks_broken(image_bgr: np.ndarray) -> str:
     return ""
 
 
+SUBJECT_DETAIL = 0.6
+"""Detail term of a subject on a plain background: as much to look at as a fairly busy frame."""
+
+
 def quality_score(metrics: QualityMetrics) -> float:
     """Combine the measurements into one 0..1 quality term used in the final score."""
     sharp = min(1.0, math.log1p(max(metrics.sharpness_rel, 0.0)) / math.log1p(1.5))
@@ -151,26 +217,36 @@ def quality_score(metrics: QualityMetrics) -> float:
     else:
         exposure = 1.0
     detail = 1.0 - metrics.uniformity
+    if metrics.subject_box is not None:
+        detail = max(detail, SUBJECT_DETAIL)
     return float(np.clip(0.45 * sharp + 0.30 * exposure + 0.25 * detail, 0.0, 1.0))
 
 
 def relative_sharpness(
     metrics: Sequence[QualityMetrics], config: PipelineConfig
 ) -> list[QualityMetrics]:
-    """Fill in ``sharpness_rel`` against the clip's median over frames with real content."""
-    usable = [m.sharpness for m in metrics if content_verdict(m, config)[0] is None]
-    pool = usable or [m.sharpness for m in metrics]
+    """Fill in ``sharpness_rel`` against the clip's median over frames with real content.
+
+    A subject on a plain background is judged by its own sharpness (``detail_sharpness``).
+    """
+    usable = [m.detail_sharpness for m in metrics if content_verdict(m, config)[0] is None]
+    pool = usable or [m.detail_sharpness for m in metrics]
     typical = float(np.median(pool)) if pool else 1.0
     typical = max(typical, 1e-6)
-    return [replace(m, sharpness_rel=round(m.sharpness / typical, 4)) for m in metrics]
+    return [replace(m, sharpness_rel=round(m.detail_sharpness / typical, 4)) for m in metrics]
 
 
 def content_verdict(
     metrics: QualityMetrics, config: PipelineConfig
 ) -> tuple[RejectReason | None, str]:
-    """Judge exposure and content only (dark, flat, washed out); blur is judged separately."""
+    """Judge exposure and content only (dark, flat, washed out); blur is judged separately.
+
+    A frame with a subject on a plain background is not flat, however plain the rest is.
+    """
     if metrics.luma < config.dark_luma:
         return "dark", f"mean luma {metrics.luma:.1f} < {config.dark_luma:g}"
+    if metrics.subject_box is not None:
+        return None, ""
     if metrics.uniformity > config.uniform_max:
         return (
             "uniform",
@@ -194,8 +270,12 @@ def verdict(metrics: QualityMetrics, config: PipelineConfig) -> tuple[RejectReas
     reason, detail = content_verdict(metrics, config)
     if reason is not None:
         return reason, detail
-    if metrics.sharpness < config.blur_abs:
-        return "blurry", f"sharpness {metrics.sharpness:.1f} < {config.blur_abs:g}"
+    if metrics.detail_sharpness < config.blur_abs:
+        where = " (of the subject)" if metrics.subject_box is not None else ""
+        return (
+            "blurry",
+            f"sharpness{where} {metrics.detail_sharpness:.1f} < {config.blur_abs:g}",
+        )
     if metrics.sharpness_rel < config.blur_rel:
         return (
             "blurry",

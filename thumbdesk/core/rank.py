@@ -1,5 +1,7 @@
 """Ranking: combine quality, representativeness and topic popularity into one score.
 
+Candidates are ranked by score, one shot at a time: the best of each shot first.
+
 The final score of a candidate is the weighted mean of three terms in [0, 1]
 (``PipelineConfig.weights``): quality (sharpness, exposure, detail; blended with face quality
 when the model saw a face), representativeness (how much of the video its cluster covers) and
@@ -72,6 +74,17 @@ def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Ca
 
 
 def ranked(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
-    """Sort best first (ties: the earlier frame first), flagged frames after clean ones."""
+    """Rank best first, filling the list from distinct shots first.
+
+    The best candidate of every shot comes before any shot's second best, and so on (each
+    round best first; ties: the earlier frame first); flagged frames come after clean ones.
+    """
     ordered = sorted(candidates, key=lambda c: (c.flagged, -round(c.score, 6), c.frame.index))
-    return tuple(replace(c, rank=position) for position, c in enumerate(ordered, start=1))
+    seen: dict[tuple[bool, int], int] = {}
+    round_of: list[int] = []
+    for c in ordered:
+        key = (c.flagged, c.shot)
+        round_of.append(seen.get(key, 0))
+        seen[key] = round_of[-1] + 1
+    by_round = sorted(range(len(ordered)), key=lambda i: (ordered[i].flagged, round_of[i], i))
+    return tuple(replace(ordered[i], rank=position) for position, i in enumerate(by_round, start=1))

@@ -10,6 +10,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from thumbdesk.core import bars
+from thumbdesk.core.reframe import Reframe
 from thumbdesk.core.types import Candidate, PipelineResult
 
 REPORT_VERSION = 1
@@ -39,6 +41,7 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
             "colourfulness": metrics.colourfulness,
         },
         "cluster_size": candidate.cluster_size,
+        "shot": candidate.shot,
         "topics": [
             {"word": topic.word, "score": round(topic.score, 4)}
             for topic in candidate.topics.topics
@@ -51,11 +54,22 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
     return entry
 
 
-def build_report(result: PipelineResult, top: int | None = None) -> dict[str, Any]:
-    """Turn a pipeline result into the report dictionary (``top`` limits the candidates)."""
+def build_report(
+    result: PipelineResult,
+    top: int | None = None,
+    export: Reframe | None = None,
+    preset: str = "original",
+) -> dict[str, Any]:
+    """Turn a pipeline result into the report dictionary (``top`` limits the candidates).
+
+    ``export``, when the pick was exported, is how (crop box in pixels of the full frame, and
+    the mode: crop, fit over a blurred fill, or none) for ``preset``.
+    """
     video = result.video
     candidates = result.candidates[:top] if top else result.candidates
-    return {
+    size = (video.width, video.height)
+    x, y, w, h = bars.pixel_box(result.picture_box, size)
+    report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "video": video.path,
         "container": video.container,
@@ -81,12 +95,30 @@ def build_report(result: PipelineResult, top: int | None = None) -> dict[str, An
             for r in result.rejected
         ],
         "warnings": list(result.warnings),
+        "picture_box": {"x": x, "y": y, "w": w, "h": h},
+        "bars": bars.bars_px(result.picture_box, size),
+        "shot_starts_s": list(result.shot_starts_s),
     }
+    if export is not None:
+        bx, by, bw, bh = export.box
+        report["export"] = {
+            "preset": preset,
+            "mode": export.mode,
+            "box": {"x": bx, "y": by, "w": bw, "h": bh},
+            "reason": export.reason,
+        }
+    return report
 
 
-def report_json(result: PipelineResult, top: int | None = None) -> str:
+def report_json(
+    result: PipelineResult,
+    top: int | None = None,
+    export: Reframe | None = None,
+    preset: str = "original",
+) -> str:
     """The report as indented JSON text."""
-    return json.dumps(build_report(result, top), indent=2, ensure_ascii=False) + "\n"
+    report = build_report(result, top, export, preset)
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
 def report_schema() -> dict[str, Any]:

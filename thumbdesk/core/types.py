@@ -77,6 +77,17 @@ class QualityMetrics:
     """Hasler-Suesstrunk colourfulness of the picture area (0 = grey; 15+ = clearly coloured)."""
     content_box: tuple[int, int, int, int] = (0, 0, 0, 0)
     """Picture area (x, y, w, h) at working resolution, letterbox/pillarbox bars removed."""
+    subject_box: tuple[int, int, int, int] | None = None
+    """A compact subject on an otherwise plain background (x, y, w, h at working resolution,
+    in the frame's coordinates): a plane on an empty sky. None when the frame has no plain
+    background or nothing stands out of it."""
+    subject_sharpness: float = 0.0
+    """Variance of the Laplacian inside ``subject_box`` (0 without one)."""
+
+    @property
+    def detail_sharpness(self) -> float:
+        """Sharpness where the detail is: the subject's on a plain background, else the frame's."""
+        return self.subject_sharpness if self.subject_box is not None else self.sharpness
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,9 @@ class FrameTopics:
     """0..1 for how well the main face is shown (size, sharpness, eyes); None without faces."""
     subject_box: tuple[float, float, float, float] | None = None
     """Main subject (x, y, w, h) as fractions of the frame, for crop defaults; None if unknown."""
+    subject_boxes: tuple[tuple[float, float, float, float], ...] = ()
+    """Every subject the models found (x, y, w, h as fractions of the frame): faces first, then
+    people and objects. Reframing keeps them all in the picture (``core.reframe``)."""
 
     @property
     def subject_centre(self) -> tuple[float, float] | None:
@@ -180,6 +194,8 @@ class Candidate:
     breakdown: ScoreBreakdown
     topics: FrameTopics
     rank: int = 0
+    shot: int = 0
+    """Which shot of the video (0, 1, ... in time order) the frame belongs to."""
     flagged: bool = False
     """True when the frame failed a quality filter and is offered only as a best effort."""
     flag_reason: str = ""
@@ -265,6 +281,11 @@ class PipelineResult:
     topics: tuple[Topic, ...] = ()
     frame_times_s: tuple[float, ...] = field(default=(), repr=False)
     """Presentation time of every frame (when the whole video was walked), for FrameReader."""
+    picture_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
+    """The picture area inside letterbox / pillarbox bars baked into the video (x, y, w, h as
+    fractions of the frame); candidates' images are already cropped to it, exports crop it."""
+    shot_starts_s: tuple[float, ...] = ()
+    """Start time (s) of every shot after the first (hard cuts and the end of fades/dissolves)."""
 
     @property
     def best(self) -> Candidate | None:

@@ -262,6 +262,7 @@ class Scorer:
             faces=len(ev.faces),
             face_quality=face_quality(main) if main else None,
             subject_box=_subject_box(main) if main else None,
+            subject_boxes=tuple(face.box for face in ev.faces),
         )
 
 

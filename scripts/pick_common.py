@@ -1,0 +1,62 @@
+"""What the pick-quality scripts share: the real pipeline on a clip, frames read back.
+
+The pipeline runs with the bundled model and the general preset.
+
+Used by ``contact_sheet.py``, ``pick_targets.py`` and ``eval_reframe.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from thumbdesk.core.decode import FrameReader, to_working_size
+from thumbdesk.core.pipeline import pick
+from thumbdesk.core.topics import load_topics
+from thumbdesk.core.types import FrameScorer, PipelineResult
+
+ROOT = Path(__file__).resolve().parents[1]
+VIDEOS = ROOT / ".." / "shared" / "videos"
+VIDEO_SUFFIXES = {".mp4", ".mkv", ".webm", ".mov", ".m4v", ".avi"}
+
+
+def clips(arguments: Iterable[str]) -> list[Path]:
+    """The clips named (files or folders); every clip in ../shared/videos when none is."""
+    named = [Path(a) for a in arguments] or [VIDEOS]
+    found: list[Path] = []
+    for path in named:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def load_model(device: str = "cpu") -> FrameScorer | None:
+    """The bundled scorer, or None (neutral popularity) when it cannot load."""
+    try:
+        from thumbdesk.ml import load_scorer
+
+        return load_scorer(device)
+    except Exception as exc:
+        logging.warning("no model (%s): ranking with neutral popularity", exc)
+        return None
+
+
+def run(clip: Path, scorer: FrameScorer | None) -> PipelineResult:
+    """The pipeline's result on ``clip`` with the general preset."""
+    return pick(clip, scorer=scorer, topics=load_topics(None, preset="general"))
+
+
+def frames_at(
+    clip: Path, result: PipelineResult, indices: Iterable[int], long_side: int = 320
+) -> dict[int, np.ndarray]:
+    """Frames of ``clip`` by index (read in order), scaled to ``long_side``."""
+    out: dict[int, np.ndarray] = {}
+    with FrameReader(clip, result.frame_times_s or None) as reader:
+        for index in sorted(set(indices)):
+            out[index] = to_working_size(reader.read(index), long_side)
+    return out
