@@ -31,7 +31,7 @@ def test_crop_keeps_the_subject_and_fit_when_it_cannot():
     subject = (0.75, 0.3, 0.1, 0.3)  # a face on the right
     planned = reframe.plan(size, (1080, 1920), [subject])
     assert planned.mode == "crop"
-    x, y, w, h = planned.box
+    x, _, w, h = planned.box
     assert x <= 0.75 * 1920 and x + w >= 0.85 * 1920 and h == 1080
     # Two people far apart cannot both fit a tall crop: fit the whole frame instead.
     both = reframe.plan(size, (1080, 1920), [(0.05, 0.3, 0.1, 0.3), (0.85, 0.3, 0.1, 0.3)])
@@ -59,7 +59,7 @@ def test_fit_shows_the_whole_picture_over_a_blurred_fill():
 def test_export_plan_is_in_full_frame_pixels_with_bars():
     box = (0.0, 0.12, 1.0, 0.76)
     planned = plan_export((1920, 1080), "square", picture_box=box, subjects=[(0.4, 0.3, 0.2, 0.4)])
-    x, y, w, h = planned.box
+    _, y, w, h = planned.box
     assert planned.mode == "crop" and w == h and abs(h - 0.76 * 1080) <= 1
     assert abs(y - 0.12 * 1080) <= 1
 
