@@ -17,6 +17,7 @@ import pytest
 from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets
+from thumbdesk.ml.backends import GraphRunner
 from thumbdesk.ml.detector import SCORE_THRESHOLD, ObjectDetector
 from thumbdesk.ml.faces import FaceDetector
 from thumbdesk.ml.people import GENDER_MIN_PX, PeopleAttributes
@@ -210,3 +211,34 @@ def test_corrupt_people_model_is_a_model_error(monkeypatch: pytest.MonkeyPatch) 
     finally:
         monkeypatch.undo()
         assets.model_bytes.cache_clear()
+
+
+@pytest.mark.slow
+def test_torch_path_gives_the_onnxruntime_results(
+    faces: FaceDetector, people: PeopleAttributes, objects: ObjectDetector
+) -> None:
+    # The CUDA path runs the same graphs in torch (thumbdesk.ml.onnx_torch); checked here on
+    # the CPU: measured differences ~1e-7 (probabilities) and ~3e-6 (NanoDet box logits).
+    img = frame("photos/selfie_group_many_people.jpg")
+    found = faces.detect(img)
+    torch_people = PeopleAttributes("cpu-torch")
+    assert "torch" in torch_people.device
+    for a, b in zip(people.judge(img, found), torch_people.judge(img, found), strict=True):
+        assert (a.female is None) == (b.female is None)
+        if a.female is not None and b.female is not None:
+            assert abs(a.female - b.female) < 1e-4
+            assert a.age is not None and b.age is not None and abs(a.age - b.age) < 1e-2
+        if a.emotions is not None:
+            assert b.emotions is not None
+            assert max(abs(x - y) for x, y in zip(a.emotions, b.emotions, strict=True)) < 1e-4
+    torch_objects = ObjectDetector("cpu-torch")
+    for x, y in zip(objects.raw(img), torch_objects.raw(img), strict=True):
+        assert np.abs(x - y).max() < 1e-3
+    assert [d.label for d in objects.detect(img)] == [d.label for d in torch_objects.detect(img)]
+
+
+def test_pose_model_stays_on_onnxruntime_and_others_refuse_unknown_ops() -> None:
+    # MoveNet's own post-processing (TopK, GatherND, Range...) is not in the torch runner:
+    # asking for it in torch is a clear ModelError, not a wrong answer.
+    with pytest.raises(ModelError, match=r"people_movenet_multipose\.onnx uses .*not run in torch"):
+        GraphRunner(assets.MOVENET, "cpu-torch")

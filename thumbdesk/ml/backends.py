@@ -212,3 +212,52 @@ def run_batches(
         clf.logits(preprocess(images[i : i + size], fit)) for i in range(0, len(images), size)
     ]
     return np.concatenate(parts, axis=0)
+
+
+class GraphRunner:
+    """One bundled ONNX graph in ONNX Runtime (CPU) or in torch (CUDA, or CPU on request).
+
+    ``runner(outputs, feed)`` returns the named outputs as float32 numpy arrays, in order.
+    The people-evidence models use it; torch is imported only for a torch device.
+    """
+
+    def __init__(self, file_name: str, device: str = "cpu") -> None:
+        data = assets.model_bytes(file_name)
+        self._session: Any = None
+        self._graph: Any = None
+        if device == "auto":
+            device = "cuda" if nvidia_gpu_present() else "cpu"
+            if device == "cuda":
+                try:
+                    self._graph = _torch_graph(data, file_name, "cuda")
+                except ModelError as exc:
+                    log.warning("%s cannot run on CUDA (%s); using the CPU", file_name, exc)
+                    device = "cpu"
+        if device == "cpu":
+            self._session = onnxruntime_session(data, file_name)
+            self.device = "cpu (ONNX Runtime)"
+        elif self._graph is None:
+            self._graph = _torch_graph(data, file_name, "cpu" if device == "cpu-torch" else device)
+        if self._graph is not None:
+            self.device = f"{self._graph.device} (torch)"
+
+    def __call__(self, outputs: Sequence[str], feed: dict[str, np.ndarray]) -> list[np.ndarray]:
+        """The named outputs for the given inputs."""
+        if self._session is not None:
+            got = self._session.run(list(outputs), feed)
+            return [np.asarray(o, dtype=np.float32) for o in got]
+        named = self._graph.run(feed)
+        return [named[o] for o in outputs]
+
+
+def _torch_graph(data: bytes, file_name: str, device: str) -> Any:
+    from thumbdesk.ml.onnx_torch import TorchGraph
+
+    if device.startswith("cuda"):
+        try:
+            import torch
+        except ImportError:
+            raise ModelError(f"This ThumbDesk build has no torch: cannot run on {device}") from None
+        if not torch.cuda.is_available():
+            raise ModelError("CUDA was requested but no usable NVIDIA GPU was found")
+    return TorchGraph(data, file_name, device)

@@ -5,7 +5,8 @@ scripts/models_people.py) sees the whole frame squashed to 416x416, BGR normalis
 upstream mean / std. Its raw outputs (class scores after a sigmoid, and per side a
 distribution over 11 distance bins, at strides 8 / 16 / 32) are decoded here: box sides are
 the expected bin times the stride from the cell centre, then class-wise non-maximum
-suppression. Runs in ONNX Runtime on the CPU (no torch import).
+suppression. Runs in ONNX Runtime on the CPU (no torch import), or in torch on CUDA
+(``thumbdesk.ml.onnx_torch``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.ml import assets
-from thumbdesk.ml.backends import onnxruntime_session
+from thumbdesk.ml.backends import GraphRunner
 
 log = logging.getLogger(__name__)
 
@@ -130,16 +131,18 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> list[int]:
 class ObjectDetector:
     """NanoDet in ONNX Runtime; safe to share between threads (one frame at a time)."""
 
-    def __init__(self) -> None:
-        self._session = onnxruntime_session(assets.model_bytes(assets.NANODET), assets.NANODET)
+    def __init__(self, device: str = "cpu") -> None:
+        """``device``: "cpu" (ONNX Runtime), "cpu-torch", "cuda[:N]" (torch) or "auto"."""
+        self._model = GraphRunner(assets.NANODET, device)
+        self.device = self._model.device
         self._outputs = [f"cls_{s}" for s in _STRIDES] + [f"box_{s}" for s in _STRIDES]
         self._lock = threading.Lock()
 
     def raw(self, image: np.ndarray) -> list[np.ndarray]:
         """The model's six outputs for a BGR frame (class scores, then box bins, per stride)."""
         with self._lock:
-            out = self._session.run(self._outputs, {"input": preprocess(image)})
-        return [np.asarray(o[0], dtype=np.float32) for o in out]
+            out = self._model(self._outputs, {"input": preprocess(image)})
+        return [o[0] for o in out]
 
     def detect(
         self, image: np.ndarray, threshold: float = SCORE_THRESHOLD

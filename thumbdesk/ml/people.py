@@ -8,7 +8,8 @@
   crop, only for large frontal faces (``EMOTION_MIN_PX``, ``EMOTION_MIN_SYMMETRY``): on small
   or turned faces it gives confident nonsense.
 
-Everything runs in ONNX Runtime on the CPU (no torch import). A face that is not judged gets
+Both run in ONNX Runtime on the CPU (no torch import), or in torch on CUDA
+(``thumbdesk.ml.onnx_torch``, same outputs to ~1e-7). A face that is not judged gets
 ``None`` in the field concerned, never a guess.
 """
 
@@ -23,7 +24,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.ml import assets
-from thumbdesk.ml.backends import onnxruntime_session
+from thumbdesk.ml.backends import GraphRunner
 from thumbdesk.ml.faces import Face
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,11 @@ def square_crop(image: np.ndarray, face: Face, margin: float, size: int) -> np.n
 class PeopleAttributes:
     """Gender, age and expression of faces; safe to share between threads."""
 
-    def __init__(self) -> None:
-        self._faceres = onnxruntime_session(assets.model_bytes(assets.FACERES), assets.FACERES)
-        self._emotion = onnxruntime_session(assets.model_bytes(assets.EMOTION), assets.EMOTION)
+    def __init__(self, device: str = "cpu") -> None:
+        """``device``: "cpu" (ONNX Runtime), "cpu-torch", "cuda[:N]" (torch) or "auto"."""
+        self._faceres = GraphRunner(assets.FACERES, device)
+        self._emotion = GraphRunner(assets.EMOTION, device)
+        self.device = self._faceres.device
         self._lock = threading.Lock()
 
     def judge(self, image: np.ndarray, faces: Sequence[Face]) -> tuple[FaceAttributes, ...]:
@@ -113,7 +116,7 @@ class PeopleAttributes:
             ).astype(np.float32)
             batch -= _CAFFE_MEAN_BGR
             with self._lock:
-                male, ages = self._faceres.run(["male", "age"], {"input": batch})
+                male, ages = self._faceres(["male", "age"], {"input": batch})
             for k, i in enumerate(gendered):
                 dist = np.asarray(ages[k], dtype=np.float64)
                 dist = dist / max(float(dist.sum()), 1e-9)
@@ -128,7 +131,7 @@ class PeopleAttributes:
                 grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
                 crops.append((grey / 255.0 - 0.5) * 2.0)
             with self._lock:
-                (probs,) = self._emotion.run(["emotion"], {"input": np.stack(crops)[..., None]})
+                (probs,) = self._emotion(["emotion"], {"input": np.stack(crops)[..., None]})
             for k, i in enumerate(expressive):
                 emotions[i] = tuple(float(p) for p in probs[k])
         return tuple(

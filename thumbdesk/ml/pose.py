@@ -6,7 +6,9 @@ sides multiples of 32 (long side ``INPUT_LONG_SIDE``) and gives up to 6 people, 
 keypoints (y, x, score) and a box. On real frames it never over-counted but found only about
 half the people (it misses faces and upper bodies in close-up, babies, legs-only views): use
 it for keypoints and as a second opinion beside the detector, not as the people count.
-Runs in ONNX Runtime on the CPU (no torch import).
+Runs in ONNX Runtime on the CPU only, also where CUDA is present: its built-in
+post-processing (TopK, GatherND, Range, dynamic shapes) is beyond the small torch runner in
+``thumbdesk.ml.onnx_torch``, and at 256 px it is cheap next to the detector.
 """
 
 from __future__ import annotations
