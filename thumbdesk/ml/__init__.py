@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["load_scorer", "unknown_topic_words"]
+__all__ = ["load_scorer", "unknown_topic_words", "unmatched_topic_words"]
 
 _CACHE: dict[str, Scorer] = {}
 _LOCK = threading.Lock()
@@ -48,5 +48,23 @@ def load_scorer(device: str = "auto") -> Scorer:
 
 
 def unknown_topic_words(topics: Sequence[Topic], device: str = "auto") -> list[str]:
-    """Topic words the model cannot score (outside the bundled vocabulary, no text model)."""
+    """Topic words the model loaded for ``device`` cannot score (see unmatched_topic_words)."""
     return load_scorer(device).unknown_words(topics)
+
+
+def unmatched_topic_words(words: Sequence[str]) -> dict[str, str]:
+    """Each word that cannot be matched to image evidence -> why, in words (for a warning).
+
+    Needs no scorer: the bundled text embeddings, and the text encoder for words outside
+    the vocabulary (loaded on the first such word). Raises ModelError if those files are
+    missing or corrupt.
+    """
+    from thumbdesk.ml.assets import text_embeddings
+
+    emb = text_embeddings()
+    out: dict[str, str] = {}
+    for word in words:
+        reason = emb.unmatched_reason(word)
+        if reason is not None:
+            out[word] = reason
+    return out

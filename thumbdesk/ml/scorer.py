@@ -223,7 +223,7 @@ class Scorer:
         return float(min(0.9, np.percentile(scores, POP_FLOOR_PERCENTILE)))
 
     def unknown_words(self, topics: Sequence[Topic]) -> list[str]:
-        """Topic words that have no embedding (outside the vocabulary, no text model)."""
+        """Topic words that cannot be matched (``assets.TextEmbeddings.unmatched_reason``)."""
         table = self._table(tuple(t.word for t in topics))
         return [w for w, k in zip(table.words, table.known, strict=True) if not k]
 

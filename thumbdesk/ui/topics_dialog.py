@@ -2,7 +2,9 @@
 
 Accepting the dialog gives a new topic list; the window re-ranks with
 ``core.pipeline.rerank`` (cached evidence, no decoding). A topics file can be loaded with
-``core.topics.load_topics``; its path is remembered in the settings.
+``core.topics.load_topics``; its path is remembered in the settings. Words that cannot be
+matched to anything the image models see (``thumbdesk.ml.unmatched_topic_words``) are named
+in a warning under the table as the table changes, as the CLI warns about them.
 """
 
 from __future__ import annotations
@@ -55,6 +57,13 @@ class TopicsDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.warning = QLabel()
+        self.warning.setObjectName("topicsWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b45309;")
+        self.warning.setVisible(False)
+        self._filling = False
+        self.table.itemChanged.connect(self._item_changed)
         self.set_topics(topics)
 
         add = QPushButton("Add")
@@ -82,25 +91,63 @@ class TopicsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.warning)
         layout.addLayout(row)
         layout.addWidget(self.file_label)
         layout.addWidget(buttons)
 
     def set_topics(self, topics: Sequence[Topic]) -> None:
         """Fill the table."""
-        self.table.setRowCount(0)
-        for topic in topics:
-            self.add_row(topic.word, topic.weight)
+        self._filling = True
+        try:
+            self.table.setRowCount(0)
+            for topic in topics:
+                self.add_row(topic.word, topic.weight)
+        finally:
+            self._filling = False
+        self.check_words()
+
+    def check_words(self) -> None:
+        """Show which words cannot be matched to image evidence (hidden when all can)."""
+        from thumbdesk.core.errors import ThumbDeskError
+        from thumbdesk.ml import unmatched_topic_words
+
+        words = [t.word for t in self.topics()]
+        try:
+            unmatched = unmatched_topic_words(words)
+        except ThumbDeskError as exc:
+            logger.warning("Cannot check the topic words: %s", exc)
+            self.warning.setText(f"Cannot check the topic words: {exc}")
+            self.warning.setVisible(True)
+            return
+        if not unmatched:
+            self.warning.setText("")
+            self.warning.setVisible(False)
+            return
+        named = "; ".join(f"“{w}” {why}" for w, why in unmatched.items())
+        self.warning.setText(
+            "Cannot be matched to anything the image model recognises, so these topics "
+            f"score 0: {named}."
+        )
+        self.warning.setVisible(True)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 0 and not self._filling:
+            self.check_words()
 
     def add_row(self, word: str, weight: float, *, edit: bool = False) -> None:
         """Append a row (and start editing its word)."""
         row = self.table.rowCount()
+        blocked = self.table.blockSignals(True)
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(word))
         weight_item = QTableWidgetItem()
         weight_item.setData(Qt.ItemDataRole.EditRole, float(weight))
         weight_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.table.setItem(row, 1, weight_item)
+        self.table.blockSignals(blocked)
+        if word and not self._filling:
+            self.check_words()
         if edit:
             self.table.setCurrentCell(row, 0)
             item = self.table.item(row, 0)
@@ -112,6 +159,8 @@ class TopicsDialog(QDialog):
         rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
         for row in rows:
             self.table.removeRow(row)
+        if rows:
+            self.check_words()
 
     def topics(self) -> tuple[Topic, ...]:
         """Read the table back as topics, skipping empty words and non-positive weights."""
