@@ -29,7 +29,7 @@ t1 = time.perf_counter()
 loaded_with_scorer = text_encoder.loaded()
 from thumbdesk.ml.assets import text_embeddings
 emb = text_embeddings()
-assert all(w not in emb.vocab for w in words)
+words = [w for w in words if w not in emb.vocab]
 t2 = time.perf_counter()
 emb.lookup(words[0])
 t3 = time.perf_counter()
@@ -38,14 +38,14 @@ for w in words[1:]:
 t4 = time.perf_counter()
 print(json.dumps({"scorer_s": t1 - t0, "encoder_loaded_with_scorer": loaded_with_scorer,
                   "first_word_s": t3 - t2, "encoder_load_s": text_encoder.text_encoder().load_s,
-                  "ms_per_word": (t4 - t3) * 1000 / max(1, len(words) - 1)}))
+                  "ms_per_word": (t4 - t3) * 1000 / max(1, len(words) - 1), "words": len(words)}))
 """
 
 WORDS = [
     "fireplace", "slam dunk", "pickleball", "unboxing", "mukbang", "latte art",
     "street food", "golden hour", "snowman", "campfire", "motocross", "trampoline",
-    "waterpark", "aquarium", "carousel", "lighthouse", "pottery", "knitting", "origami",
-    "graffiti", "skatepark", "treehouse", "hammock", "bonfire", "sandcastle", "scuba diver",
+    "waterpark", "aquarium", "carousel", "lighthouse", "knitting", "origami", "snowboarder",
+    "pinata", "skatepark", "treehouse", "hammock", "bonfire", "sandcastle", "scuba diver",
     "hot air balloon", "roller coaster", "food truck", "night market", "bubble tea",
     "cheesecake", "lasagna", "paella", "guacamole", "smoothie bowl", "rock climbing",
     "parkour", "breakdance", "kitesurfing", "paragliding",
@@ -75,7 +75,7 @@ def main() -> int:
     ):
         vals = [r[key] for r in rows]
         print(f"{key:>16}: median {statistics.median(vals):.3f} {unit}, best {min(vals):.3f}")
-    print("encoder loaded with the scorer: never")
+    print(f"encoder loaded with the scorer: never; {rows[0]['words']} words outside the vocabulary")
     return 0
 
 

@@ -19,3 +19,6 @@ PYTHON="${PYTHON:-.venv/bin/python}"
 echo
 echo "Scoring cost per candidate (benchmarks/bench_model.py; CUDA only with a GPU):"
 "$PYTHON" benchmarks/bench_model.py --runs 3 --backends cpu-ort,cpu-opencv,cuda
+echo
+echo "Topic words outside the vocabulary (benchmarks/bench_text_encoder.py):"
+"$PYTHON" benchmarks/bench_text_encoder.py --runs 3

@@ -27,6 +27,8 @@ BACKDROP = QColor(16, 16, 20)
 """Behind the large preview image."""
 ON_BACKDROP = QColor(170, 170, 170)
 """Placeholder text on BACKDROP."""
+WARNING = QColor("#b45309")
+"""Warning text in dialogs (topic words that cannot be matched; see ``warning``)."""
 SCORE_COLOURS = (QColor("#3fb68b"), QColor("#3d7eff"), QColor("#f08a24"))
 """Quality, representativeness and popularity bars."""
 
@@ -39,6 +41,11 @@ def is_dark(palette: QPalette) -> bool:
 def accent(palette: QPalette) -> QColor:
     """ACCENT, lightened so it reads on a dark scheme."""
     return ACCENT.lighter(140) if is_dark(palette) else ACCENT
+
+
+def warning(palette: QPalette) -> QColor:
+    """WARNING, lightened so it reads on a dark scheme."""
+    return WARNING.lighter(160) if is_dark(palette) else WARNING
 
 
 def chip_colour(word: str, dark: bool) -> QColor:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from thumbdesk.core.types import Topic
+from thumbdesk.ui import theme
 from thumbdesk.ui.error_dialog import show_error
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class TopicsDialog(QDialog):
         self.warning = QLabel()
         self.warning.setObjectName("topicsWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #b45309;")
+        self.warning.setStyleSheet(f"color: {theme.warning(self.palette()).name()};")
         self.warning.setVisible(False)
         self._filling = False
         self.table.itemChanged.connect(self._item_changed)
