@@ -20,25 +20,18 @@ esac
 VENV=build/venv-$FLAVOUR
 started=$(date +%s)
 
-# 1. The build venv: pyproject's runtime dependencies, adjusted for the flavour, and its
-#    "package" extra (pyinstaller). torchvision is never needed at runtime; torch only for
-#    cpu-torch (the CPU-only wheel) and cuda (the pinned CUDA build).
+# 1. The build venv: pyproject's runtime dependencies and its "package" extra (pyinstaller),
+#    plus torch for cpu-torch (the CPU-only wheel) and cuda (the "cuda" extra's pinned build).
 requirements=$("$PYTHON" - "$FLAVOUR" <<'EOF'
 import sys, tomllib
 flavour = sys.argv[1]
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-deps = project["dependencies"]
-out = list(project["optional-dependencies"]["package"])
-for dep in deps:
-    name = dep.split("=")[0].split("<")[0].split(">")[0].strip().lower()
-    if name == "torchvision":
-        continue
-    if name == "torch":
-        if flavour == "cpu":
-            continue
-        if flavour == "cpu-torch":
-            dep = "torch==2.13.0"  # the CPU-only wheel (no CUDA libraries)
-    out.append(dep)
+extras = project["optional-dependencies"]
+out = list(project["dependencies"]) + list(extras["package"])
+if flavour == "cpu-torch":
+    out.append("torch==2.13.0")  # the CPU-only wheel (no CUDA libraries)
+elif flavour == "cuda":
+    out += extras["cuda"]
 print(" ".join(out))
 EOF
 )
@@ -46,8 +39,13 @@ if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating $VENV"
     "$PYTHON" -m venv "$VENV"
 fi
-"$VENV/bin/python" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
-    || { echo "$VENV must be Python 3.11 (set PYTHON=python3.11)" >&2; exit 1; }
+# The Python versions pyproject.toml allows (requires-python), checked before installing.
+required=$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["requires-python"])')
+"$VENV/bin/python" -c '
+import sys
+low = tuple(int(p) for p in sys.argv[1].removeprefix(">=").split("."))
+sys.exit(0 if sys.version_info[:2] >= low else f"{sys.version.split()[0]} is older than {sys.argv[1]}")
+' "$required" || { echo "$VENV: Python $required is needed (set PYTHON=python3.X)" >&2; exit 1; }
 if [ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$requirements" ]; then
     echo "== installing into $VENV: $requirements"
     # shellcheck disable=SC2086 # one word per requirement

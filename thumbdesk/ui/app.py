@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from thumbdesk import crash, logsetup
+from thumbdesk.ui.platform_check import check_window_platform
 
 if TYPE_CHECKING:
     from thumbdesk.ui.main_window import MainWindow
@@ -54,7 +55,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_app(video: str | None = None) -> int:
     """Open the window (on ``video`` if given) and run the event loop; return the exit code."""
-    _require_a_screen()
+    check_window_platform()  # Qt aborts the process if its platform plugin cannot start
     logsetup.setup_logging(os.environ.get("THUMBDESK_LOG_LEVEL", "INFO"))
     logsetup.install_qt_message_handler()
     headless = os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal")
@@ -107,16 +108,3 @@ def _arm_smoke_exit(app: QApplication, window: MainWindow, seconds: float) -> No
 
     window.result_ready.connect(done)
     QTimer.singleShot(round(seconds * 1000), timed_out)
-
-
-def _require_a_screen() -> None:
-    """Refuse clearly, instead of Qt aborting, when Linux has no display to open a window on."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        from thumbdesk.core.errors import ThumbDeskError
-
-        raise ThumbDeskError(
-            "no screen to open the window on (DISPLAY is not set); on a machine without a "
-            "desktop use `thumbdesk pick VIDEO`, or set QT_QPA_PLATFORM=offscreen"
-        )
