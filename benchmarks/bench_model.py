@@ -8,7 +8,11 @@ shared machine grows with the load; CPU time much less so (it still grows when t
 caches and SMT siblings are shared), so report both, and the load.
 
     python benchmarks/bench_model.py [--runs 7] [--backends cpu-ort,cpu-opencv,cpu-torch,cuda]
-        [--threads N] [--size 224]
+        [--threads N] [--size 224] [--pipeline]
+
+``--pipeline`` also times the whole pipeline (``core.pipeline.pick``: decode, filter,
+cluster, score) on the shared clips with each backend, warm, and prints each backend's
+speed-up over the first one (scripts/gpu_check.sh: ONNX Runtime against CUDA).
 """
 
 from __future__ import annotations
@@ -82,12 +86,52 @@ def bench(device: str, images: list[np.ndarray], runs: int) -> None:
     print(f"  evidence    {timed(lambda: scorer.evidence(images), runs, n)}")
 
 
+def clips() -> list[Path]:
+    """The shared clips, or the bundled sample clip where ../shared is absent (a fresh clone)."""
+    found = sorted(VIDEO.parent.glob("*.mp4"))
+    return found or [ROOT / "resources" / "sample" / "bigbuckbunny.mp4"]
+
+
+def bench_pipeline(devices: list[str], runs: int) -> None:
+    """Median wall time of the whole pipeline over every clip, per backend, and speed-ups."""
+    from thumbdesk.core.errors import ModelError
+    from thumbdesk.core.pipeline import pick
+    from thumbdesk.core.topics import default_topics
+    from thumbdesk.ml import load_scorer
+
+    paths, topics = clips(), default_topics()
+    medians: dict[str, float] = {}
+    for device in devices:
+        try:
+            scorer = load_scorer(device)
+        except ModelError as exc:
+            print(f"pipeline {device:11s} skipped: {exc}")
+            continue
+        pick(paths[0], scorer=scorer, topics=topics)  # warm-up
+        walls = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            for path in paths:
+                pick(path, scorer=scorer, topics=topics)
+            walls.append(time.perf_counter() - t0)
+        medians[device] = statistics.median(walls)
+        print(
+            f"pipeline {device:11s} {len(paths)} clips: median {medians[device]:.2f} s "
+            f"(best {min(walls):.2f} s) on {scorer.device}"
+        )
+    if len(medians) > 1:
+        base, *others = medians
+        for device in others:
+            print(f"pipeline speed-up {device} over {base}: {medians[base] / medians[device]:.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--backends", default="cpu-ort,cpu-opencv,cpu-torch,cuda")
     parser.add_argument("--threads", type=int, default=None, help="cv2.setNumThreads")
     parser.add_argument("--size", type=int, default=None, help="classifier input size (px)")
+    parser.add_argument("--pipeline", action="store_true", help="also time the whole pipeline")
     args = parser.parse_args()
     if args.threads is not None:
         cv2.setNumThreads(args.threads)
@@ -100,8 +144,11 @@ def main() -> int:
         f"cpus {os.cpu_count()}, cv2 threads {cv2.getNumThreads()}, frames {len(images)} x "
         f"{images[0].shape}, load average {os.getloadavg()[0]:.2f}"
     )
-    for device in args.backends.split(","):
-        bench(device.strip(), images, args.runs)
+    devices = [device.strip() for device in args.backends.split(",")]
+    for device in devices:
+        bench(device, images, args.runs)
+    if args.pipeline:
+        bench_pipeline(devices, args.runs)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

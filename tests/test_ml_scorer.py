@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import cv2
@@ -148,13 +147,17 @@ def test_evidence_is_deterministic(scorer: Scorer, frames: dict[str, np.ndarray]
         assert x.faces == y.faces
 
 
-def test_scorer_is_cached_and_fast() -> None:
-    start = time.perf_counter()
+def test_scorer_is_loaded_once_per_device() -> None:
+    """The model loads once per device per process; how fast it loads is a benchmark's job."""
+    from thumbdesk import ml
+
     s1 = load_scorer("cpu")
     assert load_scorer("cpu") is s1
-    assert time.perf_counter() - start < 0.3
+    assert ml._CACHE["cpu"] is s1
     assert s1.device == "cpu (ONNX Runtime)"
+    runs = s1.evidence_runs
     assert s1.evidence([]) == []
+    assert load_scorer("cpu").evidence_runs == runs + 1  # the same object, not a reload
 
 
 @pytest.mark.skipif(nvidia_gpu_present(), reason="this machine has an NVIDIA GPU")

@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 # Share of the progress bar given to each stage (they add up to 1).
 _SPAN = {"probe": 0.03, "sample": 0.72, "filter": 0.05, "cluster": 0.05, "score": 0.15}
 _SCORE_BATCH = 4
+"""Candidates per ``evidence`` call, unless the scorer asks for more (``batch_size``, e.g.
+a whole clip at once on a GPU); each call is followed by a partial ranking."""
 _NO_MODEL = "none (neutral popularity)"
 
 
@@ -349,17 +351,18 @@ def _score(
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
     scored = list(candidates)
     start = _start_of("score")
-    for first in range(0, len(order), _SCORE_BATCH):
-        batch = order[first : first + _SCORE_BATCH]
+    step = max(_SCORE_BATCH, int(getattr(scorer, "batch_size", _SCORE_BATCH)))
+    for first in range(0, len(order), step):
+        batch = order[first : first + step]
         evidence = scorer.evidence([candidates[i].frame.image for i in batch])
         for i, item in zip(batch, evidence, strict=True):
             frame_topics = _top_tags(scorer.score_topics(item, topics), config)
             scored[i] = replace(candidates[i], topics=frame_topics, evidence=item)
-        done = min(len(order), first + _SCORE_BATCH) / len(order)
+        done = min(len(order), first + step) / len(order)
         yield Progress(
             "score",
             start + _SPAN["score"] * done,
-            f"Scored {min(len(order), first + _SCORE_BATCH)} of {len(order)}",
+            f"Scored {min(len(order), first + step)} of {len(order)}",
         )
         scored = rescored(scored, config)
         yield PartialCandidates(ranked(scored))

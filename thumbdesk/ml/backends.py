@@ -2,14 +2,22 @@
 
 All run the same EfficientNet-Lite0 weights (``models/lite0_imagenet.onnx``): ONNX Runtime
 (the CPU default) and OpenCV read the ONNX graph, torch reads its initializers into
-``thumbdesk.ml.lite0``. torch is imported only when CUDA is wanted (checked cheaply first) or
-when asked for by name, because importing it alone costs seconds and hundreds of MB.
+``thumbdesk.ml.lite0``. torch comes with the optional "cuda" extra; it is imported only when
+CUDA is wanted or a torch backend is asked for by name, because importing it alone costs
+seconds and hundreds of MB. "auto" asks torch (``torch.cuda.is_available()``) whenever torch
+is installed and an NVIDIA driver may be there (Linux, WSL or Windows); see ``cuda_candidate``.
+
+On CUDA the convolutions run in full FP32 (TF32 off), so the logits match the CPU backends to
+``CUDA_LOGIT_TOLERANCE``; a whole clip's candidates go through in one batch (``CUDA_BATCH``),
+after one warm-up batch at load time.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +31,10 @@ from thumbdesk.ml import assets, lite0
 log = logging.getLogger(__name__)
 
 BATCH = 16
+CUDA_BATCH = 256
+"""Images per forward pass on CUDA: more than a clip's candidates, so one batch per clip."""
+CUDA_LOGIT_TOLERANCE = 2e-3
+"""Largest |logit difference| allowed between CUDA (FP32, TF32 off) and the CPU backends."""
 BACKEND_ENV = "THUMBDESK_CPU_BACKEND"
 """Set to "opencv" or "torch" to run the CPU path there instead of ONNX Runtime."""
 
@@ -58,6 +70,8 @@ class Classifier(Protocol):
     """Runs Lite0 on preprocessed batches; returns (N, 1000) logits as float32."""
 
     device: str
+    batch_size: int
+    """Images per forward pass that run best on this backend."""
 
     def logits(self, batch: np.ndarray) -> np.ndarray:
         """Logits of a (N, 3, 224, 224) batch."""
@@ -130,52 +144,114 @@ class OnnxRuntimeClassifier:
 class TorchClassifier:
     """Lite0 in torch (CUDA, or CPU on request), in inference mode.
 
-    On the CPU, torch's convolutions give the same output for the same input run to run.
+    On the CPU, torch's convolutions give the same output for the same input run to run. On
+    CUDA, TF32 is switched off for this process (cuDNN convolutions and matmuls run in full
+    FP32) and one batch of ``batch_size`` runs at load time, so that cuDNN's kernel choice and
+    the CUDA context's start-up are paid before the first clip.
     """
 
     def __init__(self, device: str) -> None:
         try:
             import torch
-        except ImportError:  # the CPU-only app bundle ships without torch
+        except ImportError:  # the lean install and the CPU-only app bundle ship without torch
+            wanted = "CUDA was requested" if device.startswith("cuda") else f"{device} needs torch"
             raise ModelError(
-                f"This ThumbDesk build has no torch (CPU build): it cannot run on {device}; "
-                "use --device cpu, or the CUDA build"
+                f"{wanted} but torch is not installed: install the 'cuda' extra "
+                "(pip install 'thumbdesk[cuda]'), or use --device cpu"
             ) from None
 
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ModelError("CUDA was requested but no usable NVIDIA GPU was found")
         self._torch = torch
-        self._dev = torch.device(device)
+        self._dev = _torch_device(torch, device)
         if self._dev.type == "cpu":
             self.device = "cpu (torch)"
+            self.batch_size = BATCH
         else:
-            idx = self._dev.index or 0
-            self._dev = torch.device("cuda", idx)
-            self.device = f"cuda:{idx} ({torch.cuda.get_device_name(idx)})"
+            _full_fp32(torch)
+            self.device = f"{self._dev} ({torch.cuda.get_device_name(self._dev)})"
+            self.batch_size = CUDA_BATCH
         self._params = lite0.load_torch_params(
             assets.model_bytes(assets.LITE0), str(self._dev), assets.LITE0
         )
+        if self._dev.type == "cuda":
+            size = lite0.INPUT_SIZE
+            self.logits(np.zeros((self.batch_size, 3, size, size), np.float32))  # warm-up
 
     def logits(self, batch: np.ndarray) -> np.ndarray:
-        """Logits of a (N, 3, 224, 224) batch."""
+        """Logits of a (N, 3, 224, 224) batch (a plain copy to the device: no pinned memory)."""
         torch = self._torch
         with torch.inference_mode():
-            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self._dev, non_blocking=True)
+            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self._dev)
             return lite0.forward(x, self._params).float().cpu().numpy()
 
 
+def _torch_device(torch: Any, device: str) -> Any:
+    """``torch.device`` for "cpu", "cuda" or "cuda:N"; ModelError says why one is unusable."""
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise ModelError(f"Unknown device {device!r}; use auto, cpu, cuda or cuda:N") from None
+    if dev.type == "cpu":
+        return dev
+    if dev.type != "cuda":
+        raise ModelError(f"Unknown device {device!r}; use auto, cpu, cuda or cuda:N")
+    if not torch.cuda.is_available():
+        raise ModelError(
+            f"CUDA was requested but torch {torch.__version__} finds no usable NVIDIA GPU "
+            "(no driver, or a driver too old for its CUDA build)"
+        )
+    count = torch.cuda.device_count()
+    index = 0 if dev.index is None else dev.index
+    if index >= count:
+        raise ModelError(
+            f"{device} does not exist: this machine has {count} CUDA device(s), "
+            f"cuda:0 to cuda:{count - 1}"
+        )
+    return torch.device("cuda", index)
+
+
+def _full_fp32(torch: Any) -> None:
+    """Switch TF32 off for convolutions and matmuls (the newer API where torch has it)."""
+    conv = getattr(torch.backends.cudnn, "conv", None)
+    if conv is not None and hasattr(conv, "fp32_precision"):
+        conv.fp32_precision = "ieee"
+        torch.backends.cuda.matmul.fp32_precision = "ieee"
+    else:  # torch before 2.9
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+
+
 def nvidia_gpu_present() -> bool:
-    """Cheap check for an NVIDIA driver, without importing torch."""
-    return Path("/proc/driver/nvidia/version").exists() or Path("/dev/nvidia0").exists()
+    """Cheap check, without importing torch, for an NVIDIA driver (Linux, WSL or Windows).
+
+    Only says whether asking torch is worth its import time; torch decides.
+    """
+    if sys.platform == "win32":
+        system = Path(os.environ.get("SYSTEMROOT", r"C:\Windows")) / "System32"
+        return (system / "nvcuda.dll").exists()
+    if sys.platform.startswith("linux"):
+        return any(
+            Path(p).exists()
+            for p in (
+                "/proc/driver/nvidia/version",
+                "/dev/nvidia0",
+                "/usr/lib/wsl/lib/libcuda.so.1",
+            )
+        )
+    return False  # macOS: no CUDA
+
+
+def torch_installed() -> bool:
+    """Whether torch (the "cuda" extra) is installed, without importing it."""
+    return importlib.util.find_spec("torch") is not None
 
 
 def make_classifier(device: str) -> Classifier:
     """Build the classifier for "auto", "cpu", "cpu-ort", "cpu-opencv", "cpu-torch", "cuda[:N]"."""
     if device == "auto":
-        if nvidia_gpu_present():
+        if torch_installed() and nvidia_gpu_present():
             try:
                 return TorchClassifier("cuda")
-            except (ModelError, ImportError, RuntimeError) as exc:
+            except (ModelError, RuntimeError) as exc:
                 log.warning("NVIDIA driver found but CUDA unusable (%s); using the CPU", exc)
         device = "cpu"
     if device == "cpu":
@@ -192,11 +268,9 @@ def make_classifier(device: str) -> Classifier:
     if device == "cpu-torch":
         return TorchClassifier("cpu")
     if device.startswith("cuda"):
-        if not nvidia_gpu_present():
-            raise ModelError("CUDA was requested but this machine has no NVIDIA GPU driver")
         try:
             return TorchClassifier(device)
-        except (ImportError, RuntimeError) as exc:
+        except RuntimeError as exc:  # the driver or CUDA runtime failed (out of memory, ...)
             raise ModelError(f"CUDA was requested but cannot be used: {exc}") from None
     raise ModelError(f"Unknown device {device!r}; use auto, cpu or cuda")
 
@@ -207,7 +281,7 @@ def run_batches(
     """Logits for any number of images, in the classifier's best batch size (BATCH default)."""
     if not images:
         return np.zeros((0, 1000), dtype=np.float32)
-    size = getattr(clf, "batch_size", BATCH)
+    size = clf.batch_size
     parts: list[Any] = [
         clf.logits(preprocess(images[i : i + size], fit)) for i in range(0, len(images), size)
     ]

@@ -187,6 +187,11 @@ class Scorer:
         """Where the classifier runs, in words."""
         return self._clf.device
 
+    @property
+    def batch_size(self) -> int:
+        """Frames per ``evidence`` call that run best (the pipeline scores this many at once)."""
+        return self._clf.batch_size
+
     def evidence(self, images: Sequence[np.ndarray]) -> list[Any]:
         """Run the classifier (batched) and the face detector; one Evidence per image."""
         images = list(images)
