@@ -20,14 +20,12 @@ pytestmark = pytest.mark.slow
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
     return subprocess.run(
         [sys.executable, "-m", "thumbdesk", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=240,
         cwd=cwd,
-        env=env,
     )
 
 

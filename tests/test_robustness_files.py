@@ -242,10 +242,12 @@ def test_app_falls_back_to_default_topics(
 
     bad = tmp_path / "topics.csv"
     bad.write_bytes(content)
+    shown: list[str] = []
     with caplog.at_level(logging.WARNING):
-        topics = initial_topics(str(bad))
+        topics = initial_topics(str(bad), shown.append)
     assert topics == load_topics(None)
     assert "using the built-in list" in caplog.text
+    assert len(shown) == 1 and "using the built-in list" in shown[0]  # the window shows it
 
 
 # A corrupt @Variant makes Qt warn while loading it; the point is that nothing raises.

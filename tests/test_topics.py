@@ -15,6 +15,7 @@ from thumbdesk.core.topics import (
     preset_topics,
     save_topics,
 )
+from thumbdesk.core.types import Topic
 
 PUBLISHED = {
     "girl": 29211,
@@ -76,6 +77,36 @@ def test_user_file_extends_with_mode_line(tmp_path: Path) -> None:
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     topics = preset_topics("pets")
     assert load_topics(save_topics(topics, tmp_path / "p.csv")) == topics
+    odd = (Topic("rock'n'roll", 1 / 3), Topic("ice cream", 12345.678901), Topic("x-ray", 1e-9))
+    assert load_topics(save_topics(odd, tmp_path / "odd.csv")) == odd
+
+
+@pytest.mark.parametrize(
+    ("topic", "message"),
+    [
+        (Topic("Ice cream!", 1.0), "not a topic word"),
+        (Topic("rock, paper", 1.0), "not a topic word"),
+        (Topic('say "cheese"', 1.0), "not a topic word"),
+        (Topic("dog\ncat", 1.0), "would load back as 'dog cat'"),
+        (Topic("dog", 0.0), "positive"),
+        (Topic("dog", float("nan")), "positive"),
+        (Topic("Dog", 1.0), "would load back as 'dog'"),
+    ],
+)
+def test_save_refuses_what_would_not_load_back(
+    tmp_path: Path, topic: Topic, message: str
+) -> None:
+    dest = tmp_path / "mine.csv"
+    dest.write_text("dog,1\n", encoding="utf-8")
+    with pytest.raises(TopicsError, match=message):
+        save_topics([Topic("cat", 2.0), topic], dest)
+    assert dest.read_text(encoding="utf-8") == "dog,1\n"  # the old file is kept as it was
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.csv"]  # no temporary file left
+
+
+def test_save_into_a_missing_folder_is_a_topics_error(tmp_path: Path) -> None:
+    with pytest.raises(TopicsError, match="Cannot write topic file"):
+        save_topics([Topic("cat", 2.0)], tmp_path / "nowhere" / "t.csv")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QImage
 
 from thumbdesk.core.pipeline import pick
+from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult
 from thumbdesk.ui.candidate_model import THUMB_WIDTH, CandidateModel, Roles, bgr_to_qimage
 
@@ -21,7 +22,7 @@ SHORT_CLIP = VIDEOS / "bigbuckbunny.mp4"  # 5.3 s
 
 @pytest.fixture(scope="module")
 def result(scorer: FrameScorer) -> PipelineResult:
-    return pick(SHORT_CLIP, PipelineConfig(), scorer, ())
+    return pick(SHORT_CLIP, PipelineConfig(), scorer, default_topics())
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, result: PipelineResult) -> None:
@@ -40,6 +41,7 @@ def test_roles_expose_rank_score_tags_and_images(result: PipelineResult) -> None
     model.set_candidates(result.candidates)
     assert model.rowCount() == len(result.candidates)
     assert model.rowCount(model.index(0, 0)) == 0
+    assert any(cand.topics.topics for cand in result.candidates)  # the Tags check has tags
     for row, cand in enumerate(result.candidates):
         index = model.index(row, 0)
         assert index.data(Roles.Candidate) is cand

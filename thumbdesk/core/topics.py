@@ -163,13 +163,44 @@ def load_topics(path: str | Path | None = None, preset: str = "general") -> tupl
     return tuple(Topic(w, v) for w, v in merged.items())
 
 
-def save_topics(topics: tuple[Topic, ...] | list[Topic], path: str | Path) -> Path:
-    """Write topics in the file format ``load_topics`` reads (replace mode)."""
-    dest = Path(path)
-    lines = ["# ThumbDesk topic list (word,weight); see the bundled README", "word,weight"]
-    lines += [f"{t.word},{t.weight:g}" for t in topics]
+def format_topics(topics: tuple[Topic, ...] | list[Topic]) -> str:
+    """Topic-file text for ``topics`` (replace mode), checked by ``parse_topics``'s own rules.
+
+    Written with the csv module. Raises TopicsError naming the first topic the file format
+    cannot hold (a word with punctuation, a weight that is not a positive number, ...), so
+    that nothing is saved that would not load back the same.
+    """
+    out = io.StringIO()
+    out.write("# ThumbDesk topic list (word,weight); see the bundled README\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["word", "weight"])
+    writer.writerows([t.word, repr(float(t.weight))] for t in topics)  # exact round trip
+    text = out.getvalue()
     try:
-        dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise TopicsError(f"Cannot write topic file {dest}: {exc.strerror or exc}") from None
-    return dest
+        parsed, _ = parse_topics(text, "the topic list")
+    except TopicsError as exc:
+        raise TopicsError(f"Cannot save: {exc}") from None
+    changed = [t.word for t, p in zip(topics, parsed, strict=True) if t.word != p.word]
+    if changed:
+        raise TopicsError(
+            f"Cannot save: {changed[0]!r} would load back as "
+            f"{_normalise_word(changed[0])!r} (topic words are lower case, single-spaced)"
+        )
+    return text
+
+
+def save_topics(topics: tuple[Topic, ...] | list[Topic], path: str | Path) -> Path:
+    """Write topics in the file format ``load_topics`` reads (replace mode), atomically.
+
+    The text is checked first (``format_topics``): a list that would not load back raises
+    TopicsError and leaves ``path`` as it was; a failed write leaves no partial file.
+    """
+    from thumbdesk.core.errors import ExportError
+    from thumbdesk.core.export import write_atomically
+
+    dest = Path(path)
+    text = format_topics(topics)
+    try:
+        return write_atomically(text.encode("utf-8"), dest, overwrite=True)
+    except ExportError as exc:
+        raise TopicsError(f"Cannot write topic file {dest}: {exc}") from None

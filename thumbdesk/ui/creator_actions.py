@@ -137,7 +137,9 @@ class CreatorActions(QObject):
         """The topic list in use (loaded from the settings the first time)."""
         if self.session.topics is None:
             try:
-                self.session.topics = jobs.initial_topics(self.settings.topics_file)
+                self.session.topics = jobs.initial_topics(
+                    self.settings.topics_file, lambda msg: self.status.showMessage(msg, 30_000)
+                )
             except Exception as exc:  # no topic list at all: still rank by quality
                 logger.warning("no topic list: %s", exc)
                 self.session.topics = ()
