@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import sys
 from pathlib import Path
 from typing import Any
+
+from platformdirs import user_log_dir
 
 LOG_DIR_ENV = "THUMBDESK_LOG_DIR"
 """Environment variable overriding the log folder (tests, portable installs)."""
@@ -25,17 +26,14 @@ _handlers: list[logging.Handler] = []
 
 
 def log_dir() -> Path:
-    """Folder for the log file and native crash dumps (created on demand)."""
+    """Folder for the log file and native crash dumps (created on demand).
+
+    The platform's own place for logs (platformdirs): ``~/.local/state/ThumbDesk/log`` on
+    Linux (XDG_STATE_HOME respected), ``~/Library/Logs/ThumbDesk`` on macOS,
+    ``%LOCALAPPDATA%/ThumbDesk/Logs`` on Windows; THUMBDESK_LOG_DIR overrides it.
+    """
     override = os.environ.get(LOG_DIR_ENV)
-    if override:
-        folder = Path(override)
-    elif sys.platform == "win32":
-        folder = Path(os.environ.get("LOCALAPPDATA", Path.home())) / "ThumbDesk" / "logs"
-    elif sys.platform == "darwin":
-        folder = Path.home() / "Library" / "Logs" / "ThumbDesk"
-    else:
-        state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-        folder = Path(state) / "thumbdesk"
+    folder = Path(override) if override else Path(user_log_dir("ThumbDesk", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
