@@ -93,9 +93,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         (Topic("Dog", 1.0), "would load back as 'dog'"),
     ],
 )
-def test_save_refuses_what_would_not_load_back(
-    tmp_path: Path, topic: Topic, message: str
-) -> None:
+def test_save_refuses_what_would_not_load_back(tmp_path: Path, topic: Topic, message: str) -> None:
     dest = tmp_path / "mine.csv"
     dest.write_text("dog,1\n", encoding="utf-8")
     with pytest.raises(TopicsError, match=message):
