@@ -1,8 +1,8 @@
-"""The model layer: concept evidence and topic scores per frame (torch, imported lazily).
+"""The model layer: concept evidence and topic scores per frame (torch only on CUDA, lazily).
 
 ``load_scorer(device)`` returns a FrameScorer (see ``thumbdesk.core.types``). On the CPU the
 classifier and the face detector run in ONNX Runtime (OpenCV DNN as the fallback), so torch
-is not imported; with an NVIDIA GPU the classifier runs in torch.
+is not imported; with an NVIDIA GPU and the "cuda" extra the classifier runs in torch.
 Loaded scorers are cached per device in the process.
 """
 

@@ -1,8 +1,9 @@
 """EfficientNet-Lite0 in plain torch functions, with its weights read from the bundled ONNX file.
 
-One weight file serves both inference paths: OpenCV DNN runs ``models/lite0_imagenet.onnx``
-directly, and the torch path reads the same file's initializers (a minimal protobuf reader,
-so neither ``onnx`` nor torchvision is needed at run time) into the functional network below.
+One weight file serves every inference path: ONNX Runtime (the CPU default) and OpenCV DNN
+(its fallback) run ``models/lite0_imagenet.onnx`` directly, and the torch path reads the same
+file's initializers (a minimal protobuf reader, so neither ``onnx`` nor torchvision is needed
+at run time) into the functional network below.
 Batch norms were folded into the convolutions at build time (``scripts/models_lite0.py``),
 so every convolution carries a weight ``<name>_w`` and a bias ``<name>_b``.
 """

@@ -1,7 +1,7 @@
 """Start the desktop app: logging, crash handler, QApplication, theme, window, model load.
 
 ``run_app`` is what ``thumbdesk`` and ``thumbdesk VIDEO`` call. The window is shown before
-anything heavy is imported; the scorer (torch) then loads in a worker, and a video given on
+anything heavy is imported; the scorer (the models) then loads in a worker, and a video given on
 the command line starts as soon as it is ready.
 """
 

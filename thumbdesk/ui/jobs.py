@@ -100,7 +100,7 @@ def initial_topics(
 
 
 def load_scorer(device: str = "auto") -> FrameScorer | None:
-    """Import the model layer and load the scorer (run this in a worker: torch is slow).
+    """Import the model layer and load the scorer (run this in a worker: it takes a while).
 
     Returns None when the model layer is not available, so the pipeline runs with neutral
     popularity; a real model error (corrupt weights, absent device) is raised.

@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
 
     # --- scorer ------------------------------------------------------------------------
     def start_loading_model(self, device: str = "auto") -> None:
-        """Load the scorer in a worker (torch is slow to import); runs wait for it."""
+        """Load the scorer in a worker (the models take a while to load); runs wait for it."""
         if self.session.scorer_loaded:
             return
         self.device_label.setText("Model: loading…")
