@@ -300,7 +300,7 @@ class GraphRunner:
         self._session: Any = None
         self._graph: Any = None
         if device == "auto":
-            device = "cuda" if nvidia_gpu_present() else "cpu"
+            device = "cuda" if torch_installed() and nvidia_gpu_present() else "cpu"
             if device == "cuda":
                 try:
                     self._graph = _torch_graph(data, file_name, "cuda")
@@ -331,7 +331,10 @@ def _torch_graph(data: bytes, file_name: str, device: str) -> Any:
         try:
             import torch
         except ImportError:
-            raise ModelError(f"This ThumbDesk build has no torch: cannot run on {device}") from None
-        if not torch.cuda.is_available():
-            raise ModelError("CUDA was requested but no usable NVIDIA GPU was found")
+            raise ModelError(
+                "CUDA was requested but torch is not installed: install the 'cuda' extra "
+                "(pip install 'thumbdesk[cuda]'), or use --device cpu"
+            ) from None
+        device = str(_torch_device(torch, device))  # a clear ModelError for a bad cuda:N
+        _full_fp32(torch)
     return TorchGraph(data, file_name, device)
