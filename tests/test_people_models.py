@@ -125,14 +125,15 @@ def test_batched_faces_match_one_at_a_time(faces: FaceDetector, people: PeopleAt
     img = frame("photos/selfie_group_many_people.jpg")
     found = faces.detect(img)
     assert len(found) >= 4  # measured 6
-    together = people.judge(img, found)
+    together = people.judge(img, found, max_faces=len(found))
+    assert sum(a.female is not None for a in people.judge(img, found, max_faces=2)) == 2
     for face, a in zip(found, together, strict=True):
         alone = people.judge(img, [face])[0]
         if a.female is None:
             assert alone.female is None
             continue
         assert alone.female is not None and abs(alone.female - a.female) < 1e-4
-    again = people.judge(img, found)
+    again = people.judge(img, found, max_faces=len(found))
     assert again == together  # deterministic
 
 
