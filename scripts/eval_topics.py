@@ -1,163 +1,155 @@
-"""Evaluate the topic tags on labelled real frames: precision@3 and per-topic hits.
+"""Measure topic tags on the labelled footage of ``../shared/eval`` (hit@3 and per topic).
 
-Reads ``tests/data/eval/frames.csv`` (clips of ../shared/videos by file and time, and
-scikit-image's sample photos by name, which needs ``scikit-image`` installed), scores every
-frame against the general preset, and prints per frame the top-3 tags next to the labels,
-then precision@3 (hits in the top 3 / 3), hit-normalised precision@3 (hits / min(3, labels)),
-and for every labelled topic how many of its frames had it in the top 3. Frames with no
-label (nothing popular in view) count only for the ranking metric.
+Scoring follows ``../shared/eval/README.md``: a photo becomes a 1-second still clip; the
+pipeline runs on every item with the default (general) topic list; the rank-1 candidate's
+three highest-scoring tags *hit* when any of them is one of the item's label words. Printed:
+one line per item (hit or miss, the top tags with scores, the labels), hit@3 over all items,
+per-topic recall (for every topic word of the list that labels at least one item: how many
+of those items had it among the rank-1 tags), and how many shown tags are outside the labels
+(not always wrong: a label list is not exhaustive, so look at the picture).
 
-Popularity ranking: within each clip, every pair of frames whose labels differ in
-popularity (a frame's label value is the largest ``sqrt(weight / max weight)`` of its
-labels, 0 without labels; pairs closer than 0.05 are skipped) counts as right when the
-frame with the more popular labels gets the higher popularity (a tie counts half).
-The figure printed is the pairwise accuracy over all such pairs.
+``--cache DIR`` keeps each item's pipeline result (candidates with their model evidence) in
+DIR, so a change to the evidence map or the scoring re-scores every item in seconds with
+``rerank``; ``--fresh`` runs the image models again. ``--json FILE`` writes the figures.
 
-    python scripts/eval_topics.py [--device cpu] [--fit squash|crop] [--power 2] [--size 192]
+    python scripts/eval_topics.py [--cache /tmp/evalcache] [--fresh] [--only NAME...]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import json
+import pickle
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 import cv2
-import numpy as np
+
+from thumbdesk.core.pipeline import pick, rerank
+from thumbdesk.core.topics import default_topics
+from thumbdesk.core.types import PipelineResult, Topic
+from thumbdesk.ml import load_scorer
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL_FILE = ROOT / "tests" / "data" / "eval" / "frames.csv"
-VIDEOS = ROOT / ".." / "shared" / "videos"
+EVAL_DIR = ROOT / ".." / "shared" / "eval"
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+STILL_SECONDS = 1.0
+STILL_FPS = 25
+STILL_LONG_SIDE = 1920
+TOP_TAGS = 3
 
 
-def read_video_frame(path: Path, time_s: float) -> np.ndarray:
-    cap = cv2.VideoCapture(str(path))
-    try:
-        cap.set(cv2.CAP_PROP_POS_MSEC, time_s * 1000.0)
-        ok, img = cap.read()
-    finally:
-        cap.release()
-    if not ok or img is None:
-        raise SystemExit(f"cannot read {path} at {time_s} s")
-    return img
+def load_labels(eval_dir: Path = EVAL_DIR) -> dict[str, list[str]]:
+    """Item path (relative to ``eval_dir``) -> its label words."""
+    labels: dict[str, list[str]] = json.loads((eval_dir / "LABELS.json").read_text())
+    return labels
 
 
-def read_skimage(name: str) -> np.ndarray:
-    from skimage import data
-
-    img = getattr(data, name)()
-    if isinstance(img, tuple):  # stereo pairs: take the left image
-        img = img[0]
-    img = np.asarray(img)
-    if img.dtype != np.uint8:
-        img = (img * 255).astype(np.uint8) if img.max() <= 1 else img.astype(np.uint8)
-    if img.ndim == 2:
-        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-    return np.ascontiguousarray(img[:, :, 2::-1])
-
-
-def load_eval_set(path: Path = EVAL_FILE) -> list[tuple[str, np.ndarray, set[str]]]:
-    """(name, BGR image, labels) of every row of the evaluation file."""
-    rows = [r for r in csv.reader(path.open()) if r and not r[0].startswith("#")]
-    out = []
-    for source, time_s, labels in rows[1:]:
-        if source.startswith("skimage:"):
-            img = read_skimage(source.split(":", 1)[1])
-            name = source
-        else:
-            img = read_video_frame(VIDEOS / source, float(time_s))
-            name = f"{source}@{time_s}s"
-        out.append((name, img, {w.strip() for w in labels.split(";") if w.strip()}))
+def still_clip(photo: Path, folder: Path) -> Path:
+    """A 1-second clip of ``photo`` (long side at most 1920 px), as the README scores photos."""
+    image = cv2.imread(str(photo), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SystemExit(f"cannot read {photo}")
+    height, width = image.shape[:2]
+    scale = min(1.0, STILL_LONG_SIDE / max(height, width))
+    size = (max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2))
+    image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    out = folder / (photo.stem + ".mp4")
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), STILL_FPS, size)
+    for _ in range(round(STILL_SECONDS * STILL_FPS)):
+        writer.write(image)
+    writer.release()
     return out
 
 
-RANK_MARGIN = 0.05
+def item_result(
+    item: str, eval_dir: Path, device: str, cache: Path | None, fresh: bool
+) -> PipelineResult:
+    """The pipeline's result for one item, from the cache when allowed."""
+    scorer = load_scorer(device)
+    topics = default_topics()
+    cached = cache / (item.replace("/", "__") + ".pkl") if cache else None
+    if cached is not None and cached.exists() and not fresh:
+        with cached.open("rb") as f:
+            result: PipelineResult = pickle.load(f)
+        return rerank(result, scorer, topics)
+    source = eval_dir / item
+    with tempfile.TemporaryDirectory() as tmp:
+        path = still_clip(source, Path(tmp)) if source.suffix.lower() in PHOTO_SUFFIXES else source
+        result = pick(path, scorer=scorer, topics=topics)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with cached.open("wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return result
 
 
-def clip_of(name: str) -> str:
-    """The clip a frame row comes from (skimage photos are each their own clip)."""
-    return name.split("@", 1)[0]
-
-
-def ranking_accuracy(
-    rows: list[tuple[str, float, float]],
-) -> tuple[float, int]:
-    """Pairwise accuracy of (name, label value, popularity) rows within each clip."""
-    right, pairs = 0.0, 0
-    for i, (name_a, want_a, pop_a) in enumerate(rows):
-        for name_b, want_b, pop_b in rows[i + 1 :]:
-            if clip_of(name_a) != clip_of(name_b) or abs(want_a - want_b) < RANK_MARGIN:
-                continue
-            pairs += 1
-            if pop_a == pop_b:
-                right += 0.5
-            elif (pop_a > pop_b) == (want_a > want_b):
-                right += 1
-    return (right / pairs if pairs else float("nan")), pairs
+def evaluate(
+    items: dict[str, list[str]],
+    eval_dir: Path,
+    device: str,
+    cache: Path | None,
+    fresh: bool,
+    topics: tuple[Topic, ...],
+) -> dict[str, object]:
+    """Run every item; print a line each; return the figures."""
+    words = {t.word for t in topics}
+    hits = 0
+    shown_outside = shown_total = 0
+    recall: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_item = {}
+    for item, labels in sorted(items.items()):
+        result = item_result(item, eval_dir, device, cache, fresh)
+        top = result.candidates[0] if result.candidates else None
+        tags = list(top.topics.topics[:TOP_TAGS]) if top else []
+        tag_words = [t.word for t in tags]
+        hit = any(w in labels for w in tag_words)
+        hits += hit
+        shown_total += len(tag_words)
+        shown_outside += sum(w not in labels for w in tag_words)
+        for word in set(labels) & words:
+            recall[word][1] += 1
+            recall[word][0] += word in tag_words
+        time_s = f"{top.frame.time_s:5.2f}s" if top else "  -  "
+        shown = ", ".join(f"{t.word} {t.score:.2f}" for t in tags) or "(no tags)"
+        print(f"{'HIT ' if hit else 'miss'} {item:48s} {time_s}  {shown:40s} | {' '.join(labels)}")
+        per_item[item] = {"hit": hit, "tags": tag_words}
+    n = len(items)
+    print(f"\nhit@{TOP_TAGS}: {hits}/{n} ({hits / max(n, 1):.0%})")
+    print(f"shown tags outside the labels: {shown_outside} of {shown_total}")
+    print("per-topic recall (rank-1 tags):")
+    for word, (got, total) in sorted(recall.items(), key=lambda kv: (-kv[1][1], kv[0])):
+        print(f"  {word:12s} {got}/{total}")
+    return {
+        "hits": hits,
+        "items": n,
+        "hit_rate": hits / max(n, 1),
+        "shown_outside": shown_outside,
+        "shown_total": shown_total,
+        "recall": {w: {"hit": g, "items": t} for w, (g, t) in recall.items()},
+        "per_item": per_item,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--fit", choices=["squash", "crop"], default=None)
-    parser.add_argument("--power", type=float, default=None)
-    parser.add_argument("--eval-file", type=Path, default=EVAL_FILE)
-    parser.add_argument("--size", type=int, default=None, help="classifier input size (px)")
+    parser.add_argument("--cache", type=Path, help="keep pipeline results here (re-score fast)")
+    parser.add_argument("--fresh", action="store_true", help="ignore cached results")
+    parser.add_argument("--only", nargs="*", help="items whose path contains one of these")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
-
-    from thumbdesk.core.topics import default_topics
-    from thumbdesk.ml import backends, lite0, load_scorer, scorer
-
-    if args.size:
-        lite0.INPUT_SIZE = args.size
-    if args.fit:
-        backends.FIT = args.fit
-    if args.power:
-        scorer.AFFINITY_POWER = args.power
-    topics = default_topics()
-    words = {t.word for t in topics}
-    sc = load_scorer(args.device)
-    frames = load_eval_set(args.eval_file)
-    for _, _, labels in frames:
-        if not labels <= words:
-            raise SystemExit(f"labels {labels - words} are not general topics")
-    evidence = sc.evidence([img for _, img, _ in frames])
-    max_weight = max(t.weight for t in topics)
-    rel = {t.word: float(np.sqrt(t.weight / max_weight)) for t in topics}
-    ranked: list[tuple[str, float, float]] = []
-    precisions, normalised = [], []
-    seen: dict[str, int] = defaultdict(int)
-    hit: dict[str, int] = defaultdict(int)
-    for (name, _, labels), ev in zip(frames, evidence, strict=True):
-        ft = sc.score_topics(ev, topics)
-        ranked.append((name, max((rel[w] for w in labels), default=0.0), ft.popularity))
-        top3 = [t.word for t in ft.topics[:3]]
-        hits = len(set(top3) & labels)
-        if labels:
-            precisions.append(hits / 3)
-            normalised.append(hits / min(3, len(labels)))
-        for w in labels:
-            seen[w] += 1
-            hit[w] += w in top3
-        tags = ", ".join(f"{t.word} {t.score:.2f}" for t in ft.topics[:3]) or "-"
-        print(
-            f"{name:42s} pop {ft.popularity:.2f} faces {ft.faces}  [{tags}]  labels "
-            f"{';'.join(sorted(labels))}  hits {hits}"
-        )
-    print(
-        f"\n{len(frames)} frames ({len(precisions)} labelled) on {sc.device} (fit={backends.FIT}, "
-        f"power={scorer.AFFINITY_POWER:g}, size={lite0.INPUT_SIZE})"
+    items = load_labels(args.eval_dir)
+    if args.only:
+        items = {k: v for k, v in items.items() if any(s in k for s in args.only)}
+    figures = evaluate(
+        items, args.eval_dir, args.device, args.cache, args.fresh, tuple(default_topics())
     )
-    print(f"precision@3            {np.mean(precisions):.3f}")
-    print(f"precision@3 normalised {np.mean(normalised):.3f}  (hits / min(3, labels))")
-    print(f"frames with a hit in top 3: {sum(p > 0 for p in precisions)}/{len(precisions)}")
-    accuracy, pairs = ranking_accuracy(ranked)
-    print(f"popularity pairwise accuracy within clips {accuracy:.3f}  ({pairs} pairs)")
-    print("per-topic hits (in top 3 / frames labelled):")
-    for w in sorted(seen, key=lambda w: (-seen[w], w)):
-        print(f"  {w:12s} {hit[w]}/{seen[w]}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
     return 0
 
 

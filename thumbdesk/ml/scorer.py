@@ -1,21 +1,20 @@
-"""The FrameScorer: concept + people evidence per frame, and topic scores from cached evidence.
+"""The FrameScorer: evidence per frame, and topic scores, tags and popularity from it.
 
-Concept evidence is Lite0's ImageNet probability vector. A topic word gets a score by
-zero-shot transfer: the MiniLM similarity of the word to each ImageNet label is calibrated
-per word into an affinity in [0, 1] (labels no closer than the word's 90th-percentile label
-get 0, its best label, or 0.75 similarity if better, gets 1, then to AFFINITY_POWER), a few label
-groups are fixed by hand (all 118 dog breeds are "dog"), and the score is the
-probability-weighted affinity, scaled down for flat or dark frames. People topics (girl,
-baby, family, ...) also take face evidence from YuNet, since ImageNet has no person class.
+Evidence (``Scorer.evidence``, the expensive step) is what the bundled models see in a frame:
+the classifier's ImageNet probabilities, the faces with what the people models read from them,
+and the people and objects the detector finds. Topic scoring (``Scorer.score_topics``, cheap,
+re-run when the creator edits the topic list) reads it through the curated evidence map
+(``resources/evidence.csv``, see ``evidence_map``): each topic word's certainty is the
+noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its best detection and its
+people features. Words the map lacks are matched zero-shot: the MiniLM similarity of the word
+to every ImageNet label (``zero_shot``) weights the class probabilities instead.
 
-Popularity rewards confident evidence for popular topics, not the sum of many weak matches:
-a per-frame noise floor (the 90th percentile of the frame's concept scores against the
-default topic list, so it does not depend on the creator's list) is subtracted from every
-concept score; topics that share their evidence (affinity rows with cosine >= 0.8: dog and
-puppy, cat and kitten, football and soccer; the four gender words) count once; and only the
-POP_TOP_K strongest of the remaining topics are combined, as a weighted noisy-OR.
-Tags are the topic scores, strongest first, without near-synonyms of a tag already shown;
-with no gender model, girl / boy / woman / man resting on a face alone are not shown.
+A tag is shown only from TAG_MIN certainty: no tag is better than a wrong tag. A specific
+people tag (woman, boy) stands for the generic one (face, person), and a near-synonym of a tag
+already shown (puppy after dog) is left out. Popularity counts the evidence once: the words
+that rest on the same evidence (all people words; dog and puppy) count as one, each word as
+far as its certainty goes (words under TAG_MIN fade out), and the POP_TOP_K strongest are
+combined as a weighted noisy-OR.
 """
 
 from __future__ import annotations
@@ -24,62 +23,40 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import cv2
 import numpy as np
 
-from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
-from thumbdesk.ml import assets
+from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, run_batches
+from thumbdesk.ml.detector import Detection, ObjectDetector
 from thumbdesk.ml.faces import Face, FaceDetector, face_quality
+from thumbdesk.ml.people import FaceAttributes, PeopleAttributes
+from thumbdesk.ml.people_features import (
+    FEATURES,
+    SPECIFIC,
+    FaceReading,
+    PersonReading,
+    features,
+)
+from thumbdesk.ml.zero_shot import ZeroShotTable
 
 log = logging.getLogger(__name__)
 
 MAX_TAGS = 8
-MIN_TAG_SCORE = 0.05
-AFFINITY_CEIL = 0.75
-AFFINITY_POWER = 1.0
-POP_FLOOR_PERCENTILE = 90.0
-POP_OVERLAP = 0.8
+TAG_MIN = 0.4
+"""Certainty from which a tag is shown (calibrated on ../shared/eval: scripts/eval_topics.py)."""
+MASS_LOW, MASS_HIGH = 0.08, 0.45
+"""ImageNet mass of a word's classes that means nothing / certainty."""
+OBJECT_LOW, OBJECT_HIGH = 0.35, 0.65
+"""Detector certainty that means nothing / certainty."""
+DETECT_MIN = 0.3
+"""Detections kept in the evidence (the ramp above decides how much each counts)."""
 POP_TOP_K = 2
-POP_POWER = 1.0
-GENDER_WORDS = ("girl", "boy", "woman", "man")
-GENDER_PRIOR = 0.25
-"""Without a gender model a face is each of girl/boy/woman/man with probability 1/4."""
-
-LABEL_GROUPS: dict[str, tuple[range, ...]] = {
-    "dog": (range(151, 269),),
-    "puppy": (range(151, 269),),
-    "cat": (range(281, 286),),
-    "kitten": (range(281, 286),),
-    "bird": (range(7, 25), range(80, 101), range(127, 147)),
-    "fish": (range(0, 7), range(389, 398)),
-    "rabbit": (range(330, 333),),
-    "horse": (range(339, 340),),
-}
-BABY_CONTEXT = ("bassinet", "cradle", "crib", "diaper", "baby bib", "baby pacifier")
-PEOPLE_ALIASES = {
-    "kid": "child",
-    "kids": "child",
-    "toddler": "child",
-    "children": "child",
-    "infant": "baby",
-    "newborn": "baby",
-    "babies": "baby",
-    "girls": "girl",
-    "boys": "boy",
-    "women": "woman",
-    "lady": "woman",
-    "men": "man",
-    "guy": "man",
-    "faces": "face",
-    "portrait": "face",
-    "person": "face",
-    "people": "friends",
-    "families": "family",
-}
+GENERIC_PEOPLE = ("face", "person")
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,82 +66,50 @@ class Evidence:
     probs: np.ndarray
     """(1000,) float16 ImageNet probabilities."""
     faces: tuple[Face, ...] = ()
+    readings: tuple[FaceReading, ...] = ()
+    """The faces with what the people models read from them (same order as ``faces``)."""
+    objects: tuple[Detection, ...] = ()
+    """Objects and people the detector found."""
     content: float = 1.0
     """0 (flat, black) .. 1 (normal contrast), from the luma spread of the frame."""
 
-
-def people_scores(words: Sequence[str], faces: Sequence[Face], baby_ctx: float) -> list[float]:
-    """Face evidence for each topic word, in [0, 1] (0 for words that are not about people)."""
-    if not faces:
-        return [0.0] * len(words)
-    n = len(faces)
-    f = max(
-        min(1.0, max(0.0, (fc.score - 0.7) / 0.2)) * min(1.0, max(0.3, fc.size_px / 40.0))
-        for fc in faces
-    )
-    disparity = n >= 2 and faces[0].box[3] >= 1.5 * min(fc.box[3] for fc in faces[1:])
-    selfie = _selfie_like(faces)
-    return [_person_word_score(word, f, n, disparity, selfie, baby_ctx) for word in words]
+    @property
+    def persons(self) -> tuple[PersonReading, ...]:
+        """The detector's people."""
+        return tuple(PersonReading(d.box, d.score) for d in self.objects if d.label == "person")
 
 
-def _person_word_score(
-    word: str, f: float, n: int, disparity: bool, selfie: bool, baby_ctx: float
-) -> float:
-    """One word's score from the strongest face ``f`` and the face count and sizes."""
-    word = PEOPLE_ALIASES.get(word, word)
-    if word == "face":
-        return f
-    if word in GENDER_WORDS:
-        return GENDER_PRIOR * f  # no gender model: a uniform guess, never shown as a tag
-    if word == "selfie":
-        return f if selfie else 0.0
-    if word == "couple":
-        return f if n == 2 else (0.3 * f if n > 2 else 0.0)
-    if word == "friends":
-        return f if n >= 3 else (0.6 * f if n == 2 else 0.0)
-    if word == "family":
-        return f if n >= 3 else (0.7 * f if disparity else (0.4 * f if n == 2 else 0.0))
-    if word == "child":
-        return 0.6 * f if disparity else 0.0  # a lone face says nothing about age
-    if word == "baby":
-        return 0.8 * f if baby_ctx >= 0.05 else 0.0
-    return 0.0
-
-
-def _selfie_like(faces: Sequence[Face]) -> bool:
-    """One or two faces, the main one large (a third of the height), central and confident."""
-    main = faces[0]
-    cx = main.box[0] + main.box[2] / 2
-    return len(faces) <= 2 and main.box[3] >= 0.3 and abs(cx - 0.5) <= 0.2 and main.score >= 0.88
+def _ramp(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    return np.clip((values - low) / (high - low), 0.0, 1.0)
 
 
 class _TopicTable:
-    """Affinity matrix of one topic list against the ImageNet labels (cached per list)."""
+    """One topic list compiled against the evidence map and the zero-shot table (cached)."""
 
-    def __init__(self, words: tuple[str, ...], emb: assets.TextEmbeddings) -> None:
+    def __init__(self, words: tuple[str, ...], scorer: Scorer) -> None:
         self.words = words
-        vecs, known = [], []
-        for w in words:
-            v = emb.lookup(w)
-            known.append(v is not None)
-            vecs.append(v if v is not None else np.zeros(emb.labels.shape[1], np.float32))
-        self.known = np.array(known, dtype=bool)
-        sims = np.stack(vecs) @ emb.labels.T if words else np.zeros((0, 1000), np.float32)
-        lo = np.percentile(sims, 90, axis=1, keepdims=True) if words else 0.0
-        hi = np.maximum(sims.max(axis=1, keepdims=True), AFFINITY_CEIL) if words else 1.0
-        aff = np.clip((sims - lo) / np.maximum(hi - lo, 1e-6), 0.0, 1.0) ** AFFINITY_POWER
-        for i, w in enumerate(words):
-            for group in LABEL_GROUPS.get(w, ()):
-                aff[i, group.start : group.stop] = 1.0
-        aff[~self.known] = 0.0
-        self.affinity = aff.astype(np.float32)
-        unit = aff / np.maximum(np.linalg.norm(aff, axis=1, keepdims=True), 1e-6)
-        overlap = unit @ unit.T if words else np.zeros((0, 0))
-        gender = np.array([w in GENDER_WORDS for w in words], dtype=bool)
-        overlap[np.ix_(gender, gender)] = 1.0
-        self.shared = overlap >= POP_OVERLAP
-        """(n, n) bool: topics i and j rest on the same evidence (counted once)."""
-        self.gender = gender
+        rows = scorer.map_rows
+        resolved = [evidence_map.resolve_word(w, rows) for w in words]
+        self.map = evidence_map.compile_map(resolved, rows)
+        zero = scorer.zero_shot.affinities(words)
+        self.known = self.map.mapped | zero.any(axis=1)
+        self.zero_shot = np.where(self.map.mapped[:, None], 0.0, zero).astype(np.float32)
+        self.people_only = np.array(
+            [
+                bool(p)
+                and not o
+                and not self.map.imagenet[i].any()
+                and not self.map.context[i].any()
+                for i, (p, o) in enumerate(zip(self.map.people, self.map.objects, strict=True))
+            ]
+        )
+        shared = self.map.shared.copy()
+        shared[np.ix_(self.people_only, self.people_only)] = True
+        self.shared = shared
+        self.generic = np.array([r in GENERIC_PEOPLE for r in resolved])
+        self.specific = np.array(
+            [any(k in SPECIFIC for k in p) for p in self.map.people], dtype=bool
+        )
 
 
 class Scorer:
@@ -174,13 +119,20 @@ class Scorer:
         self._clf = classifier
         # Faces run in ONNX Runtime, or in OpenCV DNN beside an OpenCV classifier (the fallback).
         self._faces = FaceDetector("opencv" if isinstance(classifier, OpenCVClassifier) else "ort")
+        self._people = PeopleAttributes()
+        self._objects = ObjectDetector()
         self._emb = assets.text_embeddings()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
-        self._baby_idx = [i for i, n in enumerate(self._emb.label_names) if n in BABY_CONTEXT]
-        self._reference = tuple(t.word for t in default_topics())
+        self.map_rows = evidence_map.load_map(self._emb.label_names, FEATURES)
+        self._baby = evidence_map.compile_map(["baby things"], self.map_rows).imagenet[0]
         self.evidence_runs = 0
         """How many times the image models ran (tests check re-scoring does not)."""
+
+    @cached_property
+    def zero_shot(self) -> ZeroShotTable:
+        """Zero-shot matching of words the evidence map lacks."""
+        return ZeroShotTable(self._emb)
 
     @property
     def device(self) -> str:
@@ -193,7 +145,7 @@ class Scorer:
         return self._clf.batch_size
 
     def evidence(self, images: Sequence[np.ndarray]) -> list[Any]:
-        """Run the classifier (batched) and the face detector; one Evidence per image."""
+        """Run the image models on upright BGR images; one Evidence per image."""
         images = list(images)
         with self._lock:
             self.evidence_runs += 1
@@ -203,77 +155,94 @@ class Scorer:
         probs /= probs.sum(axis=1, keepdims=True)
         out: list[Any] = []
         for img, p in zip(images, probs, strict=True):
-            gray = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-            small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
-            spread = float(small.std())
-            luma = float(small.mean())
-            content = float(np.clip((spread - 4.0) / 16.0, 0.0, 1.0))
-            content *= float(np.clip((luma - 8.0) / 24.0, 0.0, 1.0))
-            out.append(Evidence(p.astype(np.float16), self._faces.detect(img), content))
+            faces = self._faces.detect(img)
+            readings = tuple(_reading(a) for a in self._people.judge(img, faces))
+            objects = self._objects.detect(img, DETECT_MIN)
+            out.append(Evidence(p.astype(np.float16), faces, readings, objects, _content(img)))
         return out
 
     def _table(self, words: tuple[str, ...]) -> _TopicTable:
         table = self._tables.get(words)
         if table is None:
-            table = _TopicTable(words, self._emb)
+            table = _TopicTable(words, self)
             if len(self._tables) > 16:
                 self._tables.clear()
             self._tables[words] = table
         return table
 
-    def noise_floor(self, probs: np.ndarray, content: float = 1.0) -> float:
-        """The frame's concept-score noise floor, against the default topic list (0..0.9)."""
-        ref = self._table(self._reference)
-        scores = (ref.affinity @ probs) * content
-        return float(min(0.9, np.percentile(scores, POP_FLOOR_PERCENTILE)))
-
     def unknown_words(self, topics: Sequence[Topic]) -> list[str]:
-        """Topic words that cannot be matched (``assets.TextEmbeddings.unmatched_reason``)."""
+        """Topic words nothing can match: not in the evidence map, and no text match
+        (``assets.TextEmbeddings.unmatched_reason``)."""
         table = self._table(tuple(t.word for t in topics))
         return [w for w, k in zip(table.words, table.known, strict=True) if not k]
+
+    def certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
+        """(n,) certainty in [0, 1] that the frame shows each word of the table."""
+        probs = ev.probs.astype(np.float32)
+        people = features(ev.readings, ev.persons, float(self._baby @ probs))
+        someone = people["person"]
+        mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
+        objects = np.zeros(len(table.words))
+        for i, wanted in enumerate(table.map.objects):
+            for det in ev.objects:
+                w = wanted.get(det.label)
+                if w:
+                    certainty = (det.score - OBJECT_LOW) / (OBJECT_HIGH - OBJECT_LOW)
+                    objects[i] = max(objects[i], w * min(1.0, max(0.0, certainty)))
+        classes = _ramp(mass, MASS_LOW, MASS_HIGH)
+        parts = [classes, _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH), objects]
+        people_part = np.array(
+            [max([w * people[k] for k, w in wanted.items()] + [0.0]) for wanted in table.map.people]
+        )
+        parts.append(people_part)
+        combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
+        combined *= ev.content
+        combined[table.map.never] = 0.0
+        return np.clip(combined, 0.0, 1.0)
 
     def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
         """Topic scores, tags and popularity for one frame's cached evidence (cheap)."""
         ev: Evidence = evidence
         words = tuple(t.word for t in topics)
+        main = ev.faces[0] if ev.faces else None
+        subject = _subject_box(main) if main else _person_box(ev)
         if not words:
-            return FrameTopics(popularity=0.0, faces=len(ev.faces))
+            return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject)
         table = self._table(words)
-        probs = ev.probs.astype(np.float32)
-        concept = (table.affinity @ probs) * ev.content
-        baby_ctx = float(probs[self._baby_idx].sum()) if self._baby_idx else 0.0
-        people = np.array(people_scores(words, ev.faces, baby_ctx), dtype=np.float64)
-        people *= min(1.0, 2 * ev.content)
-        scores = np.clip(np.maximum(concept, people), 0.0, 1.0)
+        scores = self.certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
-        floor = self.noise_floor(probs, ev.content)
-        confident = np.maximum(np.clip(concept - floor, 0.0, 1.0) / (1.0 - floor), people)
-        popularity = combine_popularity(np.clip(confident, 0.0, 1.0), rel, table.shared)
-        # A gender word resting on face evidence alone is a guess: "face" stands for it.
-        shown = ~(table.gender & (people >= concept))
-        picked: list[int] = []
-        for i in np.argsort(-scores, kind="stable"):
-            if len(picked) >= MAX_TAGS or scores[i] < MIN_TAG_SCORE:
-                break
-            # a near-synonym of a tag already shown (puppy after dog) adds nothing
-            if shown[i] and not any(table.shared[i, j] for j in picked):
-                picked.append(int(i))
-        tags = tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in picked)
-        main = ev.faces[0] if ev.faces else None
+        tags = pick_tags(scores, table)
+        popularity = combine_popularity(
+            scores * _ramp(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
+        )
         return FrameTopics(
             popularity=round(popularity, 6),
-            topics=tags,
+            topics=tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in tags),
             faces=len(ev.faces),
             face_quality=face_quality(main) if main else None,
-            subject_box=_subject_box(main) if main else None,
-            subject_boxes=tuple(face.box for face in ev.faces),
+            subject_box=subject,
+            subject_boxes=_subject_boxes(ev),
         )
+
+
+def pick_tags(scores: np.ndarray, table: _TopicTable) -> list[int]:
+    """Indices of the tags to show, strongest first (see the module docstring)."""
+    shown = scores >= TAG_MIN
+    if (shown & table.specific).any():
+        shown &= ~table.generic
+    picked: list[int] = []
+    for i in np.argsort(-scores, kind="stable"):
+        if len(picked) >= MAX_TAGS or scores[i] < TAG_MIN:
+            break
+        if shown[i] and not any(table.map.synonyms[i, j] for j in picked):
+            picked.append(int(i))
+    return picked
 
 
 def combine_popularity(scores: np.ndarray, rel: np.ndarray, shared: np.ndarray) -> float:
     """Weighted noisy-OR of the POP_TOP_K strongest topics, shared evidence counted once."""
-    value = rel * scores**POP_POWER
+    value = rel * scores
     chosen: list[int] = []
     for i in np.argsort(-value, kind="stable"):
         if value[i] <= 0.0 or len(chosen) >= POP_TOP_K:
@@ -283,9 +252,52 @@ def combine_popularity(scores: np.ndarray, rel: np.ndarray, shared: np.ndarray) 
     return float(1.0 - np.prod(1.0 - value[chosen])) if chosen else 0.0
 
 
+def _reading(attributes: FaceAttributes) -> FaceReading:
+    """A face and its attributes as the people features read them."""
+    face = attributes.face
+    return FaceReading(
+        face.box, face.score, face.size_px, attributes.female, attributes.age, attributes.happy
+    )
+
+
+def _content(image: np.ndarray) -> float:
+    """0 (flat or black) .. 1 (normal contrast), from the luma spread of a 64x64 copy."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
+    spread, luma = float(small.std()), float(small.mean())
+    return float(np.clip((spread - 4.0) / 16.0, 0.0, 1.0) * np.clip((luma - 8.0) / 24.0, 0.0, 1.0))
+
+
 def _subject_box(face: Face) -> tuple[float, float, float, float]:
     """Head and shoulders around a face, clipped to the frame (fractions)."""
     x, y, w, h = face.box
     x0, y0 = max(0.0, x - w), max(0.0, y - 0.6 * h)
     x1, y1 = min(1.0, x + 2 * w), min(1.0, y + 2.2 * h)
     return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _subject_boxes(ev: Evidence) -> tuple[tuple[float, float, float, float], ...]:
+    """Every face, and every confident person without a face, for the reframing to keep."""
+    boxes = [face.box for face in ev.faces]
+    for person in ev.persons:
+        if person.score >= OBJECT_LOW and not any(_inside(face, person.box) for face in boxes):
+            boxes.append(person.box)
+    return tuple(boxes)
+
+
+def _inside(
+    box: tuple[float, float, float, float], outer: tuple[float, float, float, float]
+) -> bool:
+    """The centre of ``box`` lies inside ``outer``."""
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return outer[0] <= cx <= outer[0] + outer[2] and outer[1] <= cy <= outer[1] + outer[3]
+
+
+def _person_box(ev: Evidence) -> tuple[float, float, float, float] | None:
+    """The largest confident person the detector found, when no face is seen."""
+    people = [p for p in ev.persons if p.score >= OBJECT_LOW]
+    if not people:
+        return None
+    x, y, w, h = max(people, key=lambda p: p.box[2] * p.box[3]).box
+    x0, y0 = max(0.0, x), max(0.0, y)
+    return (x0, y0, min(1.0, x + w) - x0, min(1.0, y + h) - y0)

@@ -1,0 +1,87 @@
+"""The curated evidence map: it loads, it is checked, and its known traps stay closed."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from thumbdesk.core.errors import ModelError
+from thumbdesk.core.topics import preset_topics
+from thumbdesk.ml import assets, evidence_map
+from thumbdesk.ml.detector import COCO_LABELS
+from thumbdesk.ml.people_features import FEATURES
+
+NAMES = assets.text_embeddings().label_names
+HEADER = "topic,source,key,weight,names\n"
+
+
+def rows() -> tuple[evidence_map.EvidenceRow, ...]:
+    return evidence_map.load_map(NAMES, FEATURES)
+
+
+def parse(text: str) -> tuple[evidence_map.EvidenceRow, ...]:
+    return evidence_map.parse_map(HEADER + text, NAMES, COCO_LABELS, FEATURES, "test.csv")
+
+
+def class_weights(word: str) -> np.ndarray:
+    compiled = evidence_map.compile_map([word], rows())
+    return compiled.imagenet[0] + compiled.context[0]
+
+
+def test_every_bundled_topic_is_in_the_map() -> None:
+    topics = {r.topic for r in rows()}
+    for preset in ("general", "food", "fitness", "pets", "family", "travel"):
+        missing = [t.word for t in preset_topics(preset) if t.word not in topics]
+        assert not missing, f"{preset}: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("dog,imagenet,207,1,Labrador Retriever\n", "class 207 is 'Golden Retriever'"),
+        ("dog,imagenet,2000,1,x\n", "outside"),
+        ("dog,object,wolf,1,\n", "not a class of the object detector"),
+        ("dog,people,elf,1,\n", "not a people feature"),
+        ("dog,object,dog,2,\n", "not in (0, 1]"),
+        ("Dog,object,dog,1,\n", "lower-case"),
+        ("dog,smell,dog,1,\n", "unknown source"),
+        ("dog,none,,1,\n", "takes no key or weight"),
+    ],
+)
+def test_bad_rows_are_named_by_line(text: str, problem: str) -> None:
+    with pytest.raises(ModelError, match=f"test.csv.*line 2: .*{re.escape(problem)}"):
+        parse(text)
+
+
+def test_traps_are_closed() -> None:
+    """Mappings a zero-shot text match gets wrong, fixed by hand."""
+    index = {n: i for i, n in enumerate(NAMES)}
+    assert class_weights("pool")[index["pool table"]] == 0.0
+    assert class_weights("hug")[index["cradle"]] == 0.0
+    assert class_weights("baby things")[index["infant bed"]] > 0.5
+    assert class_weights("gym")[index["parallel bars"]] > 0.5
+    assert class_weights("gym")[index["balance beam"]] > 0.5
+    fish = class_weights("fish")
+    assert fish[index["great white shark"]] < 0.5 <= fish[index["goldfish"]]
+    assert class_weights("puppy").max() < class_weights("dog").max()
+
+
+def test_synonyms_are_one_tag_and_count_once() -> None:
+    compiled = evidence_map.compile_map(["dog", "puppy", "gym", "workout", "car"], rows())
+    assert compiled.synonyms[0, 1] and compiled.shared[0, 1]
+    assert compiled.shared[2, 3] and not compiled.synonyms[2, 3]  # one popularity, two tags
+    assert not compiled.shared[0, 4]
+
+
+def test_aliases_and_plurals_resolve_to_map_topics() -> None:
+    table = rows()
+    assert evidence_map.resolve_word("Kids", table) == "child"
+    assert evidence_map.resolve_word("dogs", table) == "dog"
+    assert evidence_map.resolve_word("fireplace", table) == "fireplace"  # not in the map
+
+
+def test_words_nothing_shows_are_never_tagged() -> None:
+    compiled = evidence_map.compile_map(["dance", "sunset", "dog"], rows())
+    assert compiled.never.tolist() == [True, True, False]

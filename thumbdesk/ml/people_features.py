@@ -1,0 +1,141 @@
+"""People features of one frame (woman, boy, couple, family, ...) from faces and person boxes.
+
+The people models say, per face, how sure they are of a gender and which age it looks; the
+object detector finds whole people. This module turns that into the features the evidence map
+names, each in [0, 1] and high only when its evidence is clear: a gender only on a face big and
+sharp enough for the attribute models to be right (they were judged on faces of 40 px or more),
+an age group only with a clear age, a count of people from whichever of faces and person boxes
+sees more of them. Nothing here runs a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+FEATURES = (
+    "person", "woman", "man", "girl", "boy", "child", "baby", "face", "smile",
+    "couple", "group", "family", "crowd", "selfie", "plank",
+)  # fmt: skip
+"""Every feature this module computes (the evidence map's ``people`` keys)."""
+
+BABY_FROM_AGE = 0.7
+"""Age models read young children as babies and babies as adults: a very young face alone is
+weaker evidence of a baby than baby things around a person."""
+
+SPECIFIC = ("woman", "man", "girl", "boy", "child", "baby")
+"""Features that name who is in view; the generic ``face`` and ``person`` stand back for them."""
+
+
+@dataclass(frozen=True)
+class FaceReading:
+    """One face and what the attribute models read from it (None: not judged)."""
+
+    box: tuple[float, float, float, float]
+    """(x, y, w, h) as fractions of the frame."""
+    score: float
+    """Face detector confidence."""
+    size_px: float
+    """Face height in pixels of the analysed frame."""
+    female: float | None = None
+    """P(female) from the gender model; None when the face was too small or unclear."""
+    age: float | None = None
+    """Apparent age in years; None when not judged."""
+    smile: float | None = None
+    """P(happy) from the expression model; None unless the face is large and frontal."""
+
+
+@dataclass(frozen=True)
+class PersonReading:
+    """One whole person found by the object detector."""
+
+    box: tuple[float, float, float, float]
+    score: float
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    """0 at ``low``, 1 at ``high``, linear between (either direction)."""
+    if high == low:
+        return float(value >= high)
+    return min(1.0, max(0.0, (value - low) / (high - low)))
+
+
+def face_strength(face: FaceReading) -> float:
+    """How sure we are that a person's face is in view (confidence and size)."""
+    return _ramp(face.score, 0.7, 0.88) * _ramp(face.size_px, 14.0, 36.0)
+
+
+def person_strength(person: PersonReading) -> float:
+    """How sure we are of a detected person."""
+    return _ramp(person.score, 0.35, 0.6)
+
+
+def people_count(faces: Sequence[FaceReading], persons: Sequence[PersonReading]) -> int:
+    """People in view: whichever of faces and person boxes sees more of them."""
+    clear_faces = sum(face_strength(f) >= 0.5 for f in faces)
+    clear_persons = sum(person_strength(p) >= 0.5 for p in persons)
+    return max(clear_faces, clear_persons)
+
+
+def features(
+    faces: Sequence[FaceReading],
+    persons: Sequence[PersonReading] = (),
+    baby_context: float = 0.0,
+) -> dict[str, float]:
+    """Every feature of FEATURES for one frame, in [0, 1].
+
+    ``baby_context`` is the classifier's probability mass on baby things (cot, bib, ...):
+    no bundled model tells a baby's face from an adult's, so a baby is a very young face or
+    a person among baby things.
+    """
+    out = dict.fromkeys(FEATURES, 0.0)
+    present = max([face_strength(f) for f in faces] + [person_strength(p) for p in persons] + [0.0])
+    if present <= 0.0:
+        return out
+    out["person"] = present
+    adult = young = 0.0
+    adults = 0
+    for f in faces:
+        s = face_strength(f)
+        if f.age is not None:
+            youth = _ramp(f.age, 18.0, 11.0)
+            grown = _ramp(f.age, 15.0, 21.0)
+            young, adult = max(young, s * youth), max(adult, s * grown)
+            adults += s * grown >= 0.5
+            out["child"] = max(out["child"], s * youth)
+            out["baby"] = max(out["baby"], BABY_FROM_AGE * s * _ramp(f.age, 3.0, 1.0))
+            if f.female is not None:
+                clear = _ramp(abs(f.female - 0.5) * 2.0, 0.3, 0.8)
+                she = clear * s * float(f.female > 0.5)
+                he = clear * s * float(f.female < 0.5)
+                out["woman"] = max(out["woman"], she * grown)
+                out["girl"] = max(out["girl"], she * youth)
+                out["man"] = max(out["man"], he * grown)
+                out["boy"] = max(out["boy"], he * youth)
+        if f.smile is not None:
+            out["smile"] = max(out["smile"], s * _ramp(f.smile, 0.5, 0.9))
+        out["face"] = max(out["face"], s * _ramp(f.box[3], 0.05, 0.15))
+    out["baby"] = max(out["baby"], present * _ramp(baby_context, 0.1, 0.4))
+    n = people_count(faces, persons)
+    # a group needs a face or a clearly seen person: small, unsure "people" in a field are
+    # more often hay bales than a crowd
+    anchor = max([face_strength(f) for f in faces] + [_ramp(p.score, 0.6, 0.75) for p in persons])
+    out["couple"] = present * float(n == 2 and adults == 2)
+    out["group"] = anchor * _ramp(n, 2.0, 3.0)
+    out["crowd"] = anchor * _ramp(n, 4.0, 7.0)
+    out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
+    out["selfie"] = _selfie(faces)
+    out["plank"] = max(
+        [person_strength(p) * _ramp(p.box[2] / max(p.box[3], 1e-6), 1.4, 2.2) for p in persons]
+        + [0.0]
+    )
+    return out
+
+
+def _selfie(faces: Sequence[FaceReading]) -> float:
+    """One or two faces, the main one large (a third of the height) and central."""
+    if not faces or len(faces) > 2:
+        return 0.0
+    main = max(faces, key=lambda f: f.box[3])
+    centre = main.box[0] + main.box[2] / 2
+    return face_strength(main) * _ramp(main.box[3], 0.25, 0.35) * _ramp(abs(centre - 0.5), 0.2, 0.1)
