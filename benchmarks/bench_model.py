@@ -1,8 +1,9 @@
 """Benchmark the model: load time and ms per candidate at batch 16 (OpenCV, torch CPU, CUDA).
 
 Frames are real (../shared/videos/bikes.mp4 at working size 480). For each backend it runs
-the classifier alone, YuNet faces alone and the whole ``evidence`` step (preprocess +
-classifier + faces) ``--runs`` times and prints the median and the best run in wall time and
+the classifier alone, YuNet faces alone, the face attributes (gender, age, expression)
+alone, the object detector alone and the whole ``evidence`` step (preprocess + every
+model) ``--runs`` times and prints the median and the best run in wall time and
 in process CPU time (all threads), with the load average before and after. Wall time on a
 shared machine grows with the load; CPU time much less so (it still grows when the cores'
 caches and SMT siblings are shared), so report both, and the load.
@@ -83,6 +84,12 @@ def bench(device: str, images: list[np.ndarray], runs: int) -> None:
     print(f"  preprocess  {timed(lambda: preprocess(images), runs, n)}")
     print(f"  classifier  {timed(lambda: clf.logits(batch), runs, n)}")
     print(f"  faces       {timed(lambda: [faces.detect(im) for im in images], runs, n)}")
+    found = [faces.detect(im) for im in images]
+    people = scorer._people
+    judge = lambda: [people.judge(im, f) for im, f in zip(images, found, strict=True)]  # noqa: E731
+    print(f"  people      {timed(judge, runs, n)}  ({sum(map(len, found))} faces)")
+    objects = scorer._objects
+    print(f"  objects     {timed(lambda: [objects.detect(im) for im in images], runs, n)}")
     print(f"  evidence    {timed(lambda: scorer.evidence(images), runs, n)}")
 
 
@@ -140,6 +147,10 @@ def main() -> int:
 
         lite0.INPUT_SIZE = args.size
     images = frames()
+    from thumbdesk.ml import assets
+
+    total = sum(int(e["size"]) for e in assets.manifest().values())
+    print(f"bundled models: {total / 1e6:.1f} MB in {len(assets.manifest())} files")
     print(
         f"cpus {os.cpu_count()}, cv2 threads {cv2.getNumThreads()}, frames {len(images)} x "
         f"{images[0].shape}, load average {os.getloadavg()[0]:.2f}"
