@@ -91,9 +91,13 @@ class _TopicTable:
         rows = scorer.map_rows
         resolved = [evidence_map.resolve_word(w, rows) for w in words]
         self.map = evidence_map.compile_map(resolved, rows)
-        zero = scorer.zero_shot.affinities(words)
+        # only words the map lacks are matched zero-shot (and may load the text encoder)
+        zero = np.zeros((len(words), evidence_map.N_CLASSES), np.float32)
+        unmapped = np.flatnonzero(~self.map.mapped)
+        if unmapped.size:
+            zero[unmapped] = scorer.zero_shot.affinities([words[i] for i in unmapped])
         self.known = self.map.mapped | zero.any(axis=1)
-        self.zero_shot = np.where(self.map.mapped[:, None], 0.0, zero).astype(np.float32)
+        self.zero_shot = zero
         self.people_only = np.array(
             [
                 bool(p)
@@ -171,12 +175,17 @@ class Scorer:
         return table
 
     def unknown_words(self, topics: Sequence[Topic]) -> list[str]:
-        """Topic words nothing can match: not in the evidence map, and no text match
-        (``assets.TextEmbeddings.unmatched_reason``)."""
+        """Topic words nothing can match (not in the evidence map, no text match)."""
         table = self._table(tuple(t.word for t in topics))
         return [w for w, k in zip(table.words, table.known, strict=True) if not k]
 
-    def certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
+    def certainties(self, evidence: Any, topics: Sequence[Topic]) -> dict[str, float]:
+        """Every topic word's certainty in [0, 1], shown as a tag or not (for evaluation)."""
+        words = tuple(t.word for t in topics)
+        scores = self._certainties(evidence, self._table(words))
+        return {w: float(v) for w, v in zip(words, scores, strict=True)}
+
+    def _certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
         """(n,) certainty in [0, 1] that the frame shows each word of the table."""
         probs = ev.probs.astype(np.float32)
         people = features(ev.readings, ev.persons, float(self._baby @ probs))
@@ -209,7 +218,7 @@ class Scorer:
         if not words:
             return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject)
         table = self._table(words)
-        scores = self.certainties(ev, table)
+        scores = self._certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
         tags = pick_tags(scores, table)
