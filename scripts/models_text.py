@@ -168,9 +168,9 @@ def _labels() -> list[str]:
 
 
 def _preset_words() -> list[str]:
-    from thumbdesk.core.topics import PRESETS, preset_topics
+    from thumbdesk.core.topics import AUDIENCES, preset_topics
 
-    return sorted({t.word for p in PRESETS for t in preset_topics(p)})
+    return sorted({t.word for p in AUDIENCES for t in preset_topics(p)})
 
 
 def vocabulary(model_dir: Path) -> list[str]:

@@ -12,7 +12,13 @@ import pytest
 from tests.conftest import clip
 from thumbdesk.core.decode import read_frame
 from thumbdesk.core.errors import ExportError
-from thumbdesk.core.export import PRESETS, crop_to_aspect, export_thumbnail
+from thumbdesk.core.export import (
+    PRESETS,
+    all_sizes_paths,
+    crop_to_aspect,
+    export_all_sizes,
+    export_thumbnail,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +29,11 @@ def frame():
 @pytest.mark.parametrize("preset", ["youtube", "reels", "square"])
 @pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp"])
 def test_presets_give_exact_size_and_format(tmp_path, frame, preset, suffix):
+    if PRESETS[preset].format_problem(suffix):  # YouTube does not take WebP
+        with pytest.raises(ExportError, match="YouTube does not take WEBP"):
+            export_thumbnail(frame, tmp_path / f"thumb{suffix}", preset)
+        assert list(tmp_path.iterdir()) == []
+        return
     out = export_thumbnail(frame, tmp_path / f"thumb{suffix}", preset)
     image = cv2.imread(str(out), cv2.IMREAD_UNCHANGED)
     assert (image.shape[1], image.shape[0]) == PRESETS[preset].size
@@ -101,3 +112,43 @@ def test_unknown_format_is_refused(tmp_path, frame):
     with pytest.raises(ExportError, match=r"\.jpg, \.png or \.webp"):
         export_thumbnail(frame, tmp_path / "t.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_exports_get_the_usual_permissions(tmp_path, frame):
+    old = os.umask(0o022)
+    try:
+        out = export_thumbnail(frame, tmp_path / "t.jpg", "square")
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_youtube_png_over_two_megabytes_fails_at_once_naming_jpeg(tmp_path):
+    noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3), dtype=np.uint8)
+    with pytest.raises(ExportError, match="export it as JPEG"):
+        export_thumbnail(noise, tmp_path / "noisy.png", "youtube")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_size_at_once_writes_one_file_per_preset(tmp_path, frame):
+    written = export_all_sizes(frame, tmp_path / "clip.png")
+    names = {p.name: cv2.imread(str(p)).shape[1::-1] for p in written}
+    assert names == {
+        "clip_youtube.jpg": (1280, 720),  # YouTube takes at most 2 MB: always JPEG
+        "clip_reels.png": (1080, 1920),
+        "clip_square.png": (1080, 1080),
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
+def test_every_size_at_once_is_all_or_nothing(tmp_path, frame):
+    paths = all_sizes_paths(tmp_path / "clip.jpg")
+    paths["square"].mkdir()  # the last write fails: a folder holds the name
+    with pytest.raises(ExportError, match="is a folder"):
+        export_all_sizes(frame, tmp_path / "clip.jpg", overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip_square.jpg"]  # only the folder
+    paths["square"].rmdir()
+    paths["reels"].write_bytes(b"keep")
+    with pytest.raises(ExportError, match="already exist"):
+        export_all_sizes(frame, tmp_path / "clip.jpg")
+    assert paths["reels"].read_bytes() == b"keep" and not paths["youtube"].exists()

@@ -8,7 +8,7 @@ import pytest
 
 from thumbdesk.core.errors import TopicsError
 from thumbdesk.core.topics import (
-    PRESETS,
+    AUDIENCES,
     default_topics,
     load_topics,
     parse_topics,
@@ -46,7 +46,7 @@ def test_general_has_111_topics_with_the_published_figures() -> None:
     assert all(t.weight > 0 for t in topics)
 
 
-@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("preset", AUDIENCES)
 def test_every_preset_loads(preset: str) -> None:
     topics = preset_topics(preset)
     assert len(topics) >= 15

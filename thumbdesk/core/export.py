@@ -1,11 +1,18 @@
-"""Export a thumbnail: platform presets, crop, encoding, and an atomic, no-clobber write.
+"""Export a thumbnail: platform presets, crop, adjustments, title, encoding, atomic writes.
 
 A preset fixes the output size (YouTube 1280x720 under 2 MB, Reels / TikTok 1080x1920,
 square 1080x1080) or keeps the original. Bars baked into the video (``picture_box``) are cut
 off first. When the preset's shape differs from the picture's, ``core.reframe`` crops around
-the subjects or fits the whole picture over a blurred fill (``mode``: auto, crop, fit).
+the subjects or fits the whole picture over a blurred fill (``mode``: auto, crop, fit); then
+the quick adjustments (``core.adjust``) and the title (``core.title``) are applied. ``render``
+is the one renderer: the window's preview, its export and the command line all call it, so a
+CLI export equals the window's byte for byte.
+
 Files are written to a temporary file in the destination folder and moved into place, so a
-failed export never leaves a half-written file and never touches anything else.
+failed export never leaves a half-written file and never touches anything else; they get
+the usual permissions (0666 less the umask), not the temporary file's 0600. "Every size at
+once" encodes every image before writing the first, and removes what it wrote if a later
+write fails: all or nothing.
 """
 
 from __future__ import annotations
@@ -22,8 +29,12 @@ import cv2
 import numpy as np
 
 from thumbdesk.core import bars, reframe
+from thumbdesk.core.adjust import apply_adjustments
 from thumbdesk.core.errors import ExportError
-from thumbdesk.core.presets import FORMATS, PRESETS
+from thumbdesk.core.formats import IMAGE_FORMATS
+from thumbdesk.core.presets import ALL_SIZES, PRESETS, ExportPreset
+from thumbdesk.core.title import draw_title
+from thumbdesk.core.types import Adjustments, ExportRequest, TitleStyle
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +57,13 @@ def crop_to_aspect(
     return cv2.resize(cropped, (target_w, target_h), interpolation=interpolation)
 
 
+def export_preset(name: str) -> ExportPreset:
+    """The preset called ``name``; ExportError naming the choices otherwise."""
+    if name not in PRESETS:
+        raise ExportError(f"Unknown export preset {name!r}; choose one of {', '.join(PRESETS)}")
+    return PRESETS[name]
+
+
 def plan_export(
     frame_size: tuple[int, int],
     preset: str = "original",
@@ -60,10 +78,8 @@ def plan_export(
     The plan's box is the window taken, in pixels of the whole frame (bars included).
     ``centre`` and ``subjects`` are fractions of the picture inside the bars.
     """
-    if preset not in PRESETS:
-        raise ExportError(f"Unknown export preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    size = export_preset(preset).size
     px, py, pw, ph = bars.pixel_box(picture_box, frame_size)
-    size = PRESETS[preset].size
     if size is None:
         planned = reframe.Reframe("none", (0, 0, pw, ph), "original size")
     else:
@@ -76,29 +92,65 @@ def render(
     image_bgr: np.ndarray,
     preset: str = "original",
     centre: tuple[float, float] | None = None,
+    adjustments: Adjustments | None = None,
+    title: TitleStyle | None = None,
     *,
     picture_box: tuple[float, float, float, float] = bars.FULL_PICTURE,
     subjects: Sequence[reframe.BoxF] = (),
     mode: reframe.ModeChoice = "auto",
+    size: tuple[int, int] | None = None,
+    plan_size: tuple[int, int] | None = None,
 ) -> np.ndarray:
-    """Return the pixels to export for ``preset`` (exact preset size; see ``plan_export``)."""
+    """Return the pixels to export for ``preset``: reframe (``plan_export``), adjust, title.
+
+    ``size`` overrides the preset's pixel size and ``plan_size`` names the full-resolution
+    frame that ``image_bgr`` is a smaller copy of: the window's previews render the same
+    picture smaller, reframed as the full frame will be. The title is fitted to whatever
+    size is rendered.
+    """
     height, width = image_bgr.shape[:2]
+    plan_w, plan_h = plan_size or (width, height)
     planned = plan_export(
-        (width, height), preset, centre, picture_box=picture_box, subjects=subjects, mode=mode
+        (plan_w, plan_h), preset, centre, picture_box=picture_box, subjects=subjects, mode=mode
     )
-    size = PRESETS[preset].size
+    if (plan_w, plan_h) != (width, height):  # the plan, in pixels of this smaller copy
+        sx, sy = width / plan_w, height / plan_h
+        x, y, w, h = planned.box
+        left, top = min(width - 1, round(x * sx)), min(height - 1, round(y * sy))
+        box = (
+            left,
+            top,
+            max(1, min(width - left, round(w * sx))),
+            max(1, min(height - top, round(h * sy))),
+        )
+        planned = reframe.Reframe(planned.mode, box, planned.reason)
+    target = size or export_preset(preset).size
     x, y, w, h = planned.box
-    if size is None:
-        return image_bgr[y : y + h, x : x + w].copy()
-    if planned.mode == "fit":
-        return reframe.render(bars.crop(image_bgr, picture_box), planned, size)
-    return reframe.render(image_bgr, planned, size)
+    if target is None:
+        pixels = image_bgr[y : y + h, x : x + w].copy()
+    elif planned.mode == "fit":
+        pixels = reframe.render(bars.crop(image_bgr, picture_box), planned, target)
+    else:
+        pixels = reframe.render(image_bgr, planned, target)
+    if adjustments is not None and not adjustments.is_neutral:
+        pixels = apply_adjustments(pixels, adjustments)
+    if title is not None:
+        pixels = draw_title(pixels, export_preset(preset).safe_zone, title)
+    return pixels
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB"
 
 
 def encode_image(image_bgr: np.ndarray, suffix: str, max_bytes: int | None = None) -> bytes:
-    """Encode ``image_bgr`` for a file extension; lower JPEG/WebP quality to fit ``max_bytes``."""
+    """Encode ``image_bgr`` for a file extension; lower JPEG/WebP quality to fit ``max_bytes``.
+
+    PNG is lossless and has no quality to lower: one attempt, and if it is too big the error
+    says so and names JPEG.
+    """
     suffix = suffix.lower()
-    if suffix not in FORMATS:
+    if suffix not in IMAGE_FORMATS:
         raise ExportError(
             f"Cannot write {suffix or 'files without an extension'}: use .jpg, .png or .webp"
         )
@@ -111,11 +163,43 @@ def encode_image(image_bgr: np.ndarray, suffix: str, max_bytes: int | None = Non
     for params in attempts:
         ok, buffer = cv2.imencode(".jpg" if suffix == ".jpeg" else suffix, image_bgr, params)
         if not ok:
-            raise ExportError(f"The image could not be encoded as {FORMATS[suffix]}")
+            raise ExportError(f"The image could not be encoded as {IMAGE_FORMATS[suffix]}")
         data = buffer.tobytes()
         if max_bytes is None or len(data) <= max_bytes:
             return data
-    raise ExportError(f"Could not fit the image under {max_bytes} bytes as {FORMATS[suffix]}")
+    if suffix == ".png":
+        limit = _megabytes(max_bytes or 0)
+        raise ExportError(
+            f"As PNG this image takes {_megabytes(len(data))}, over the {limit} limit"
+            " (PNG cannot be compressed further): export it as JPEG"
+        )
+    raise ExportError(
+        f"Could not fit the image under {_megabytes(max_bytes or 0)} as {IMAGE_FORMATS[suffix]}"
+    )
+
+
+def check_format(preset: str, dest: str | Path) -> None:
+    """ExportError at once if ``preset``'s platform does not take ``dest``'s format."""
+    suffix = Path(dest).suffix.lower()
+    if suffix not in IMAGE_FORMATS:
+        raise ExportError(f"Cannot write {Path(dest).name}: use .jpg, .png or .webp")
+    problem = export_preset(preset).format_problem(suffix)
+    if problem:
+        raise ExportError(problem)
+
+
+def _file_mode() -> int:
+    """Permissions of a new file under the current umask (0666 less the umask)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no other way to read it; set straight back
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _explain(exc: OSError, dest: Path) -> str:
@@ -155,6 +239,8 @@ def write_atomically(data: bytes, dest: str | Path, overwrite: bool = False) -> 
     tmp_name = ""
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600; a saved image is 0644 under umask 022
+            os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -190,6 +276,8 @@ def export_thumbnail(
     preset: str = "original",
     crop_center: tuple[float, float] | None = None,
     overwrite: bool = False,
+    adjustments: Adjustments | None = None,
+    title: TitleStyle | None = None,
     *,
     picture_box: tuple[float, float, float, float] = bars.FULL_PICTURE,
     subjects: Sequence[reframe.BoxF] = (),
@@ -197,8 +285,104 @@ def export_thumbnail(
 ) -> Path:
     """Render ``image_bgr`` for ``preset`` and write it to ``dest`` (format from the extension)."""
     dest = Path(dest)
+    check_format(preset, dest)
     pixels = render(
-        image_bgr, preset, crop_center, picture_box=picture_box, subjects=subjects, mode=mode
+        image_bgr,
+        preset,
+        crop_center,
+        adjustments,
+        title,
+        picture_box=picture_box,
+        subjects=subjects,
+        mode=mode,
     )
     data = encode_image(pixels, dest.suffix, PRESETS[preset].max_bytes)
     return write_atomically(data, dest, overwrite=overwrite)
+
+
+def all_sizes_paths(dest: str | Path) -> dict[str, Path]:
+    """The file each preset of "every size at once" goes to, beside ``dest``'s stem.
+
+    ``thumb.png`` gives ``thumb_youtube.jpg`` (YouTube takes at most 2 MB: always JPEG),
+    ``thumb_reels.png`` and ``thumb_square.png``.
+    """
+    dest = Path(dest)
+    paths = {}
+    for name in ALL_SIZES:
+        suffix = dest.suffix.lower() or ".jpg"
+        if PRESETS[name].format_problem(suffix) or PRESETS[name].max_bytes:
+            suffix = f".{PRESETS[name].formats[0]}"
+        paths[name] = dest.with_name(f"{dest.stem}_{name}{suffix}")
+    return paths
+
+
+def export_all_sizes(
+    image_bgr: np.ndarray,
+    dest: str | Path,
+    crop_center: tuple[float, float] | None = None,
+    overwrite: bool = False,
+    adjustments: Adjustments | None = None,
+    title: TitleStyle | None = None,
+    *,
+    picture_box: tuple[float, float, float, float] = bars.FULL_PICTURE,
+    subjects: Sequence[reframe.BoxF] = (),
+    mode: reframe.ModeChoice = "auto",
+) -> list[Path]:
+    """Write every size (``ALL_SIZES``) beside ``dest``'s stem: all of them or none."""
+    paths = all_sizes_paths(dest)
+    if not overwrite:
+        taken = [p.name for p in paths.values() if p.exists()]
+        if taken:
+            raise ExportError(f"{', '.join(taken)} already exist(s); choose another name")
+    encoded = {}
+    for name, path in paths.items():  # every encode before the first write
+        pixels = render(
+            image_bgr,
+            name,
+            crop_center,
+            adjustments,
+            title,
+            picture_box=picture_box,
+            subjects=subjects,
+            mode=mode,
+        )
+        encoded[name] = encode_image(pixels, path.suffix, PRESETS[name].max_bytes)
+    written: list[Path] = []
+    try:
+        for name, path in paths.items():
+            written.append(write_atomically(encoded[name], path, overwrite=overwrite))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def export_request(image_bgr: np.ndarray, request: ExportRequest) -> list[Path]:
+    """Carry out an ``ExportRequest`` (the window's and the CLI's); returns the files written."""
+    framing = {
+        "picture_box": request.picture_box,
+        "subjects": request.subjects,
+        "mode": request.mode,
+    }
+    if request.preset == "all":
+        return export_all_sizes(
+            image_bgr,
+            request.dest,
+            request.crop_center,
+            request.overwrite,
+            request.adjustments,
+            request.title,
+            **framing,  # type: ignore[arg-type]
+        )
+    written = export_thumbnail(
+        image_bgr,
+        request.dest,
+        request.preset,
+        request.crop_center,
+        request.overwrite,
+        request.adjustments,
+        request.title,
+        **framing,  # type: ignore[arg-type]
+    )
+    return [written]

@@ -20,8 +20,9 @@ from thumbdesk.core.types import Topic
 
 log = logging.getLogger(__name__)
 
-PRESETS: tuple[str, ...] = ("general", "food", "fitness", "pets", "family", "travel")
-"""Names of the bundled audience presets, ``general`` first (the default)."""
+AUDIENCES: tuple[str, ...] = ("general", "food", "fitness", "pets", "family", "travel")
+"""Names of the bundled audience topic lists, ``general`` first (the default); the export
+sizes are ``presets.PRESETS``."""
 
 MAX_TOPICS = 1000
 MAX_FILE_BYTES = 1_000_000
@@ -118,9 +119,9 @@ def _read_file(path: Path) -> str:
 
 
 def preset_topics(preset: str = "general") -> tuple[Topic, ...]:
-    """The bundled topic list ``preset`` (one of PRESETS)."""
-    if preset not in PRESETS:
-        raise TopicsError(f"Unknown topic preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    """The bundled topic list ``preset`` (one of AUDIENCES)."""
+    if preset not in AUDIENCES:
+        raise TopicsError(f"Unknown topic preset {preset!r}; choose one of {', '.join(AUDIENCES)}")
     ref = resources.files("thumbdesk.resources").joinpath("topics", f"{preset}.csv")
     try:
         text = ref.read_text(encoding="utf-8")

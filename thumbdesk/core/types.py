@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:  # numpy is only named in annotations: the window starts without it
@@ -291,3 +292,60 @@ class PipelineResult:
     def best(self) -> Candidate | None:
         """The top pick, or None when the video gave no frame at all."""
         return self.candidates[0] if self.candidates else None
+
+
+TitlePosition = Literal["top", "middle", "bottom"]
+"""Where a title sits inside the preset's safe zone."""
+
+
+@dataclass(frozen=True)
+class TitleStyle:
+    """Title text drawn on a thumbnail: one or two lines in the bundled bold font."""
+
+    lines: tuple[str, ...]
+    """One or two lines (empty lines are dropped when drawn)."""
+    position: TitlePosition = "bottom"
+    fill: str = "#ffffff"
+    """Text colour, ``#rrggbb``."""
+    outline: str = "#000000"
+    """Colour of the outline and of the drop shadow, ``#rrggbb``."""
+    shadow: bool = True
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Quick picture adjustments, each in [-1, 1] (0 leaves the picture as it is)."""
+
+    brightness: float = 0.0
+    contrast: float = 0.0
+    saturation: float = 0.0
+    pop: bool = False
+    """Auto contrast: stretch the picture's own range of tones to the full range."""
+
+    @property
+    def is_neutral(self) -> bool:
+        """True when applying these changes nothing."""
+        return not self.pop and self.brightness == self.contrast == self.saturation == 0.0
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to write: where, which preset ("all" for every size), crop, title, adjustments.
+
+    The window's export dialog builds one, the command line builds one from its options, and
+    ``core.export.export_request`` carries it out, so both write the same bytes.
+    """
+
+    dest: Path
+    preset: str
+    crop_center: tuple[float, float] | None = None
+    overwrite: bool = False
+    title: TitleStyle | None = None
+    adjustments: Adjustments = Adjustments()
+    picture_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
+    """The picture inside bars baked into the video (``PipelineResult.picture_box``)."""
+    subjects: tuple[tuple[float, float, float, float], ...] = ()
+    """What a reframe must keep (``core.reframe.subjects_of``), fractions of the picture."""
+    mode: Literal["auto", "crop", "fit"] = "auto"
+    """How the picture becomes the preset's shape (``core.reframe``); "crop" when the creator
+    placed the crop."""

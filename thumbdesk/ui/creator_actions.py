@@ -5,22 +5,25 @@ video from a :class:`~thumbdesk.ui.session.Session` and the chosen frame from th
 :class:`~thumbdesk.ui.workspace.Workspace`, writes messages to a status bar, and reports through
 its signals (``exported``, ``export_failed``, ``reranked``). Every heavy step, the
 full-resolution decode, the encode and the re-rank, runs in a worker; errors go to the error
-dialog and to ``export_failed``.
+dialog and to ``export_failed``. The title typed for a video is kept while that video is open;
+adjustments belong to one frame (another candidate starts neutral). The preset and format are
+remembered only after an export succeeds, one preset for vertical frames and one for others.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QStatusBar, QWidget
 
-from thumbdesk.core.types import PipelineConfig, Topic
+from thumbdesk.core.types import Adjustments, ExportRequest, PipelineConfig, Topic
 from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.error_dialog import show_error
-from thumbdesk.ui.export_dialog import ExportDialog, ExportRequest
+from thumbdesk.ui.export_dialog import ExportDialog
 from thumbdesk.ui.session import Session
 from thumbdesk.ui.settings import Settings
 from thumbdesk.ui.topics_dialog import TopicsDialog
@@ -33,7 +36,7 @@ class CreatorActions(QObject):
     """Export, copy and topic editing on the session's video and the workspace's choice."""
 
     exported = Signal(object)
-    """Path written by an export."""
+    """Path written by an export (a list of paths when every size is written at once)."""
     export_failed = Signal(str)
     """One-line message of a failed export."""
     reranked = Signal(object)
@@ -56,40 +59,57 @@ class CreatorActions(QObject):
         self.status = status
         self.window = window
         """Parent of the dialogs."""
+        self._memory: dict[str, Any] = {"video": None, "title": None, "adjust": {}}
 
     # --- export ------------------------------------------------------------------------
+    def _export_memory(self) -> dict[str, Any]:
+        """Title and per-frame adjustments of the open video (forgotten for another video)."""
+        if self._memory["video"] != self.session.video_path:
+            self._memory = {"video": self.session.video_path, "title": None, "adjust": {}}
+        return self._memory
+
     def export_dialog(self) -> ExportDialog | None:
         """Ctrl+S: open the export dialog for the chosen frame (non-blocking)."""
         choice, video = self.workspace.choice, self.session.video_path
         if choice is None or video is None:
             return None
-        from thumbdesk.core.export import PRESETS
-
-        presets = {name: (p.label, p.size) for name, p in PRESETS.items()}
+        vertical = choice.image.height() > choice.image.width()
+        preset = self.settings.export_preset_vertical if vertical else self.settings.export_preset
+        memory = self._export_memory()
         folder = Path(self.settings.export_folder or Path(video).parent)
         default = folder / f"{Path(video).stem}_thumb.{self.settings.export_format}"
+        result = self.session.result
         dialog = ExportDialog(
             choice.image,
-            presets,
             default,
-            preset=self.settings.export_preset,
+            preset=preset,
             fmt=self.settings.export_format,
             crop_center=choice.crop_center,
+            title=memory["title"],
+            adjustments=memory["adjust"].get(choice.frame_index, Adjustments()),
+            caption=Path(video).stem,
+            duration_s=result.video.duration_s if result is not None else 0.0,
             parent=self.window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.export(dialog.request()))
+        frame_index = choice.frame_index
+
+        def remember() -> None:
+            memory["title"] = dialog.title_style()
+            memory["adjust"][frame_index] = dialog.adjustments()
+
+        dialog.finished.connect(remember)
+        dialog.accepted.connect(lambda: self.export(dialog.request(), vertical))
         dialog.open()
         return dialog
 
-    def export(self, request: ExportRequest | None) -> None:
+    def export(self, request: ExportRequest | None, vertical: bool = False) -> None:
         """Write the chosen frame as ``request`` asks, in a worker."""
         choice, video = self.workspace.choice, self.session.video_path
         if request is None or choice is None or video is None:
             return
-        self.settings.export_preset = request.preset
-        self.settings.export_format = request.dest.suffix.lstrip(".").lower()
-        self.status.showMessage(f"Exporting {request.dest.name}…")
+        names = "all sizes" if request.preset == "all" else request.dest.name
+        self.status.showMessage(f"Exporting {names}…")
         workers.run_task(
             jobs.export_frame,
             video,
@@ -97,14 +117,23 @@ class CreatorActions(QObject):
             choice.full_res,
             request,
             self.session.frame_times_s,
-            on_result=self._exported,
+            on_result=lambda written: self._exported(written, request, vertical),
             on_error=self._export_error,
         )
 
-    def _exported(self, dest: Path) -> None:
-        self.settings.export_folder = str(Path(dest).parent)
-        self.status.showMessage(f"Saved {dest}", 8000)
-        self.exported.emit(Path(dest))
+    def _exported(self, written: list[Path], request: ExportRequest, vertical: bool) -> None:
+        """Remember the choices (only now: a failed export changes nothing) and report."""
+        if request.preset != "all":
+            if vertical:
+                self.settings.export_preset_vertical = request.preset
+            else:
+                self.settings.export_preset = request.preset
+        suffix = request.dest.suffix.lstrip(".").lower().replace("jpeg", "jpg")
+        self.settings.export_format = suffix
+        self.settings.export_folder = str(Path(written[0]).parent)
+        shown = ", ".join(p.name for p in written) if len(written) > 1 else str(written[0])
+        self.status.showMessage(f"Saved {shown}", 8000)
+        self.exported.emit(Path(written[0]) if len(written) == 1 else list(written))
 
     def _export_error(self, message: str, details: str) -> None:
         self.status.clearMessage()

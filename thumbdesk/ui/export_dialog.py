@@ -1,25 +1,28 @@
-"""Export dialog: preset, format, crop position and destination, with no silent overwrite.
+"""Export dialog: preset, format, crop, title, adjustments, platform previews, destination.
 
-The dialog only gathers the creator's choices (an ``ExportRequest``); the window runs the
-export itself (full-resolution decode + ``core.export.export_thumbnail``) in a worker. The crop
-position is chosen by dragging a frame over the preview and defaults to the subject (from
-``FrameTopics.subject_box``) or the centre.
+The dialog gathers the creator's choices into a ``core.types.ExportRequest``; the window runs
+the export itself (full-resolution decode + ``core.export.export_request``) in a worker. The
+previews are rendered by the same ``core.export.render`` from the frame on screen, so the
+live preview shows what is exported. The crop is moved by dragging on the frame and
+defaults to the subject (``FrameTopics.subject_centre``) or the centre. "Export all sizes"
+writes YouTube, Reels and square at once, all or nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,163 +32,156 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thumbdesk.core.formats import IMAGE_CHOICES, IMAGE_FORMATS
+from thumbdesk.core.presets import PRESETS
+from thumbdesk.core.types import Adjustments, ExportRequest, TitleStyle
+from thumbdesk.ui.candidate_model import bgr_to_qimage
+from thumbdesk.ui.export_controls import AdjustControls, TitleControls
+from thumbdesk.ui.export_preview import CropView, qimage_to_bgr
+from thumbdesk.ui.platform_previews import PhoneCard, ProfileGrid, YouTubeCard
+
 logger = logging.getLogger(__name__)
 
-FORMATS = (("jpg", "JPEG"), ("png", "PNG"), ("webp", "WebP"))
+PREVIEW_LONG_SIDE = 640
+"""Long side, in pixels, of the live preview render (the export renders the full size)."""
+CARD_SIZE = (320, 180)
+COVER_SIZE = (216, 384)
 
 
-@dataclass(frozen=True)
-class ExportRequest:
-    """What to write: where, which preset, where the crop sits, and whether to overwrite."""
-
-    dest: Path
-    preset: str
-    crop_center: tuple[float, float] | None
-    overwrite: bool
-
-
-class CropView(QWidget):
-    """The frame with the preset's crop drawn on it; drag to move the crop."""
-
-    moved = Signal()
-
-    def __init__(self, image: QImage, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._image = image
-        self._aspect: float | None = None
-        self.center = (0.5, 0.5)
-        self.setMinimumSize(360, 220)
-        self.setCursor(Qt.CursorShape.OpenHandCursor)
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        """Room for a 16:9 frame."""
-        return QSize(440, 260)
-
-    def set_aspect(self, aspect: float | None) -> None:
-        """Width/height of the crop, or None when the whole frame is kept."""
-        self._aspect = aspect
-        self.update()
-
-    def _image_rect(self) -> QRectF:
-        size = self._image.size().toSizeF()
-        size.scale(self.size().toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
-        rect = QRectF(QPointF(0, 0), size)
-        rect.moveCenter(QRectF(self.rect()).center())
-        return rect
-
-    def crop_rect(self) -> QRectF | None:
-        """Return the crop in widget coordinates: the largest of its aspect, kept inside."""
-        if self._aspect is None:
-            return None
-        img = self._image_rect()
-        width = min(img.width(), img.height() * self._aspect)
-        height = width / self._aspect
-        cx = img.left() + self.center[0] * img.width()
-        cy = img.top() + self.center[1] * img.height()
-        left = min(max(cx - width / 2, img.left()), img.right() - width)
-        top = min(max(cy - height / 2, img.top()), img.bottom() - height)
-        return QRectF(left, top, width, height)
-
-    def _move_to(self, pos: QPointF) -> None:
-        img = self._image_rect()
-        fx = min(1.0, max(0.0, (pos.x() - img.left()) / max(1.0, img.width())))
-        fy = min(1.0, max(0.0, (pos.y() - img.top()) / max(1.0, img.height())))
-        self.center = (fx, fy)
-        self.update()
-        self.moved.emit()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        """Centre the crop where clicked."""
-        self._move_to(event.position())
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        """Drag the crop."""
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._move_to(event.position())
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Frame, darkened outside the crop, crop outline."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        img = self._image_rect()
-        painter.drawImage(img, self._image)
-        crop = self.crop_rect()
-        if crop is None:
-            return
-        outside = QPainterPath()
-        outside.addRect(img)
-        inner = QPainterPath()
-        inner.addRect(crop)
-        painter.fillPath(outside.subtracted(inner), QColor(0, 0, 0, 150))
-        painter.setPen(QPen(QColor("#f5b82e"), 2))
-        painter.drawRect(crop)
+def _preview_size(size: tuple[int, int] | None) -> tuple[int, int] | None:
+    if size is None:
+        return None
+    scale = PREVIEW_LONG_SIDE / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 class ExportDialog(QDialog):
-    """Choose preset, format, crop and file; ``request()`` gives the result after accept."""
+    """Choose preset, format, crop, title, adjustments and file; ``request()`` after accept."""
 
     def __init__(
         self,
         image: QImage,
-        presets: dict[str, tuple[str, tuple[int, int] | None]],
         default_dest: Path,
         *,
         preset: str,
         fmt: str,
         crop_center: tuple[float, float] | None,
+        title: TitleStyle | None = None,
+        adjustments: Adjustments | None = None,
+        caption: str = "",
+        duration_s: float = 0.0,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export thumbnail")
-        self.setMinimumWidth(600)
-        self._presets = presets
+        self.setMinimumWidth(760)
+        self._frame = qimage_to_bgr(image)
         self._image_aspect = image.width() / max(1, image.height())
         self._confirmed: Path | None = None
         self._request: ExportRequest | None = None
+        self._problem = ""
 
         self.preset_box = QComboBox()
-        for name, (label, size) in presets.items():
-            sized = size is None or f"{size[0]}x{size[1]}" in label
-            text = label if sized else f"{label} ({size[0]}×{size[1]})"  # type: ignore[index]
-            self.preset_box.addItem(text, name)
+        for name, target in PRESETS.items():
+            self.preset_box.addItem(target.label, name)
         self.format_box = QComboBox()
-        for ext, label in FORMATS:
-            self.format_box.addItem(label, ext)
         self.crop = CropView(image)
         if crop_center is not None:
             self.crop.center = crop_center
         self.crop_hint = QLabel("Drag on the frame to move the crop.")
+        self.zones_box = QCheckBox("Show safe zones")
+        self.zones_box.setToolTip(
+            "Where title text stays clear of the platform's buttons, badges and captions"
+        )
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("exportProblem")
+        self.problem_label.setStyleSheet("color: #e0443e; font-weight: bold;")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.hide()
+        self.title_controls = TitleControls(title)
+        self.adjust_controls = AdjustControls(adjustments)
+        self.youtube_card = YouTubeCard()
+        self.phone_card = PhoneCard()
+        self.profile_grid = ProfileGrid()
+        for mockup in (self.youtube_card, self.phone_card):
+            mockup.set_caption(caption, duration_s)
+
         self.dest_edit = QLineEdit(str(default_dest))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         dest_row = QHBoxLayout()
         dest_row.addWidget(self.dest_edit, 1)
         dest_row.addWidget(browse)
-
         form = QFormLayout()
         form.addRow("Preset", self.preset_box)
         form.addRow("Format", self.format_box)
         form.addRow("Save as", dest_row)
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export")
+        self.all_button = self.buttons.addButton(
+            "Export all sizes", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.all_button.setToolTip(
+            "Write YouTube (1280x720 JPEG), Reels / Shorts (1080x1920) and square (1080x1080)"
+            " beside the file name, each named after its platform"
+        )
+        self.all_button.clicked.connect(self.accept_all_sizes)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+        view_column = QVBoxLayout()
+        view_column.addWidget(self.crop, 1)
+        hints = QHBoxLayout()
+        hints.addWidget(self.crop_hint, 1)
+        hints.addWidget(self.zones_box)
+        view_column.addLayout(hints)
+        side = QVBoxLayout()
+        side.addWidget(self.title_controls)
+        side.addWidget(self.adjust_controls)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(view_column, 3)
+        top.addLayout(side, 2)
+        platforms = QGroupBox("On the platforms")
+        platform_row = QHBoxLayout(platforms)
+        mockups: tuple[tuple[str, QWidget], ...] = (
+            ("YouTube home", self.youtube_card),
+            ("Phone", self.phone_card),
+            ("Shorts / Reels / TikTok: feed and profile grid", self.profile_grid),
+        )
+        for label, widget in mockups:
+            column = QVBoxLayout()
+            caption_label = QLabel(label)
+            caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column.addWidget(widget, 1)
+            column.addWidget(caption_label)
+            platform_row.addLayout(column, 2 if widget is self.profile_grid else 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.crop, 1)
-        layout.addWidget(self.crop_hint)
+        layout.addLayout(top, 3)
+        layout.addWidget(platforms, 2)
+        layout.addWidget(self.problem_label)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(30)
+        self._render_timer.timeout.connect(self.refresh_preview)
         self.preset_box.currentIndexChanged.connect(self._preset_changed)
         self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.crop.moved.connect(self._render_timer.start)
+        self.title_controls.changed.connect(self._render_timer.start)
+        self.adjust_controls.changed.connect(self._render_timer.start)
+        self.zones_box.toggled.connect(self.crop.set_show_zones)
         self._select(self.preset_box, preset)
-        self._select(self.format_box, fmt)
+        self._fill_formats(fmt)
         self._preset_changed()
         self._format_changed()
+        self.refresh_preview()
 
     @staticmethod
     def _select(box: QComboBox, data: str) -> None:
@@ -201,36 +197,109 @@ class ExportDialog(QDialog):
         """Chosen file extension."""
         return str(self.format_box.currentData())
 
+    def title_style(self) -> TitleStyle | None:
+        """The title as set (None without text)."""
+        return self.title_controls.title_style()
+
+    def adjustments(self) -> Adjustments:
+        """The adjustments as set."""
+        return self.adjust_controls.adjustments()
+
     def set_destination(self, path: str | Path) -> None:
         """Set the file to write (its extension picks the format)."""
         path = Path(path)
         self._select(self.format_box, path.suffix.lstrip(".").lower().replace("jpeg", "jpg"))
         self.dest_edit.setText(str(path))
 
+    def _fill_formats(self, wanted: str) -> None:
+        """Offer only the formats the preset's platform takes (YouTube: no WebP)."""
+        allowed = PRESETS[self.preset()].formats
+        current = wanted if wanted in allowed else allowed[0]
+        self.format_box.blockSignals(True)
+        self.format_box.clear()
+        for ext in IMAGE_CHOICES:
+            if ext in allowed:
+                self.format_box.addItem(IMAGE_FORMATS[f".{ext}"], ext)
+        self._select(self.format_box, current)
+        self.format_box.blockSignals(False)
+
     def _crop_applies(self) -> bool:
-        size = self._presets.get(self.preset(), ("", None))[1]
+        size = PRESETS[self.preset()].size
         return size is not None and abs(size[0] / size[1] - self._image_aspect) > 0.01
 
     def _preset_changed(self) -> None:
-        size = self._presets.get(self.preset(), ("", None))[1]
+        target = PRESETS[self.preset()]
         applies = self._crop_applies()
+        size = target.size
         self.crop.set_aspect(size[0] / size[1] if applies and size else None)
         self.crop_hint.setText(
             "Drag on the frame to move the crop."
             if applies
             else "The whole frame is kept (same shape as the preset)."
         )
+        before = self.fmt()
+        self._fill_formats(before)
         stem = Path(self.dest_edit.text())
         if stem.name:
-            name = stem.stem
-            for other in self._presets:
-                name = name.removesuffix(f"_{other}")
-            self.dest_edit.setText(str(stem.with_name(f"{name}_{self.preset()}{stem.suffix}")))
+            name = self._base_stem(stem)
+            suffix = f".{self.fmt()}" if self.fmt() != before else stem.suffix
+            self.dest_edit.setText(str(stem.with_name(f"{name}_{self.preset()}{suffix}")))
+        self._render_timer.start()
+
+    @staticmethod
+    def _base_stem(path: Path) -> str:
+        name = path.stem
+        for other in (*PRESETS, "all"):
+            name = name.removesuffix(f"_{other}")
+        return name
 
     def _format_changed(self) -> None:
         dest = Path(self.dest_edit.text())
         if dest.name:
             self.dest_edit.setText(str(dest.with_suffix(f".{self.fmt()}")))
+
+    def _render(self, preset: str, size: tuple[int, int] | None) -> QImage:
+        from thumbdesk.core.export import render
+
+        centre = self.crop.center
+        pixels = render(
+            self._frame, preset, centre, self.adjustments(), self.title_style(), size=size
+        )
+        return bgr_to_qimage(pixels)
+
+    def refresh_preview(self) -> None:
+        """Render the live preview and the platform mock-ups from the current choices."""
+        from thumbdesk.core.errors import ExportError
+
+        self._render_timer.stop()
+        target = PRESETS[self.preset()]
+        try:
+            main = self._render(target.name, _preview_size(target.size))
+            card = self._render("youtube", CARD_SIZE)
+            cover = self._render("reels", COVER_SIZE)
+        except ExportError as exc:
+            self._show_problem(str(exc))
+            return
+        self._show_problem("")
+        self.crop.set_result(main, target)
+        self.youtube_card.set_image(card)
+        self.phone_card.set_image(card)
+        self.profile_grid.set_image(cover)
+        title = self.title_style()
+        caption = " ".join(title.lines) if title else ""
+        for mockup in (self.youtube_card, self.phone_card):
+            mockup.set_caption(caption or mockup.caption, mockup.duration_s)
+
+    def _show_problem(self, message: str) -> None:
+        self._problem = message
+        self.problem_label.setText(message)
+        self.problem_label.setVisible(bool(message))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not message)
+        self.all_button.setEnabled(not message)
+
+    def problem(self) -> str:
+        """What stops the export now ("" when nothing does)."""
+        return self._problem
 
     def _browse(self) -> None:
         ext = self.fmt()
@@ -241,33 +310,66 @@ class ExportDialog(QDialog):
             self.set_destination(path)
             self._confirmed = Path(self.dest_edit.text())  # the file dialog asked already
 
-    def confirm_overwrite(self, path: Path) -> bool:
+    def confirm_overwrite(self, path: Path, others: int = 0) -> bool:
         """Ask before replacing an existing file (default answer: No)."""
+        more = f" and {others} more" if others else ""
         answer = QMessageBox.question(
             self,
             "Replace file?",
-            f"{path.name} already exists in {path.parent}.\nReplace it?",
+            f"{path.name}{more} already exist(s) in {path.parent}.\nReplace?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def accept(self) -> None:
-        """Validate the destination, confirm any overwrite, then close."""
+    def _destination(self) -> Path | None:
         text = self.dest_edit.text().strip()
         if not text:
-            return
+            return None
         dest = Path(text).expanduser()
-        if dest.suffix.lower() not in (".jpg", ".jpeg", ".png", ".webp"):
+        if dest.suffix.lower() not in IMAGE_FORMATS:
             dest = dest.with_suffix(f".{self.fmt()}")
+        return dest
+
+    def accept(self) -> None:
+        """Validate the destination, confirm any overwrite, then close."""
+        dest = self._destination()
+        if dest is None or self._problem:
+            return
+        problem = PRESETS[self.preset()].format_problem(dest.suffix)
+        if problem:
+            self._show_problem(problem)
+            return
         overwrite = False
         if dest.exists():
             if dest != self._confirmed and not self.confirm_overwrite(dest):
                 logger.info("export to %s: overwrite declined", dest)
                 return
             overwrite = True
-        centre = self.crop.center if self._crop_applies() else None
-        self._request = ExportRequest(dest, self.preset(), centre, overwrite)
+        self._finish(dest, self.preset(), overwrite)
+
+    def accept_all_sizes(self) -> None:
+        """Export every size (YouTube, Reels, square) beside the file name, then close."""
+        from thumbdesk.core.export import all_sizes_paths
+
+        dest = self._destination()
+        if dest is None or self._problem:
+            return
+        base = dest.with_name(f"{self._base_stem(dest)}{dest.suffix}")
+        existing = [p for p in all_sizes_paths(base).values() if p.exists()]
+        if existing and not self.confirm_overwrite(existing[0], len(existing) - 1):
+            return
+        self._finish(base, "all", bool(existing))
+
+    def _finish(self, dest: Path, preset: str, overwrite: bool) -> None:
+        self._request = ExportRequest(
+            dest,
+            preset,
+            self.crop.center,
+            overwrite,
+            self.title_style(),
+            self.adjustments(),
+        )
         super().accept()
 
     def request(self) -> ExportRequest | None:

@@ -15,9 +15,15 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtGui import QImage
 
-from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult, Topic, VideoInfo
+from thumbdesk.core.types import (
+    ExportRequest,
+    FrameScorer,
+    PipelineConfig,
+    PipelineResult,
+    Topic,
+    VideoInfo,
+)
 from thumbdesk.ui.candidate_model import bgr_to_qimage
-from thumbdesk.ui.export_dialog import ExportRequest
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +48,19 @@ def export_frame(
     full_res: np.ndarray | None,
     request: ExportRequest,
     frame_times_s: Sequence[float] = (),
-) -> Path:
-    """Decode the chosen frame at full resolution (unless given) and write the thumbnail."""
-    from thumbdesk.core.export import export_thumbnail
+) -> list[Path]:
+    """Decode the chosen frame at full resolution (unless given) and write the thumbnail(s).
 
+    The same ``core.export.export_request`` as the command line: the same bytes.
+    """
+    from thumbdesk.core.export import check_format, export_request
+
+    if request.preset != "all":
+        check_format(request.preset, request.dest)  # before the decode: fail at once
     image = full_res if full_res is not None else full_frame(path, frame_index, frame_times_s)
-    dest = export_thumbnail(
-        image,
-        request.dest,
-        preset=request.preset,
-        crop_center=request.crop_center,
-        overwrite=request.overwrite,
-    )
-    logger.info("exported frame %d of %s to %s", frame_index, path, dest)
-    return dest
+    written = export_request(image, request)
+    logger.info("exported frame %d of %s to %s", frame_index, path, written)
+    return written
 
 
 def frame_for_clipboard(

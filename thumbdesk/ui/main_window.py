@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from thumbdesk.core.formats import video_file_filter
 from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult, VideoInfo
 from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.creator_actions import CreatorActions
@@ -44,7 +45,7 @@ from thumbdesk.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
-VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.3gp);;All files (*)"
+VIDEO_FILTER = video_file_filter()
 
 
 class MainWindow(QMainWindow):

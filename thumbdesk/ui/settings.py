@@ -70,7 +70,9 @@ class Settings:
     topics_file = StrSetting("topics/file")
     """Topic list file chosen by the creator ("" for the built-in list)."""
     export_preset = StrSetting("export/preset", "youtube")
-    """Name of the last export preset used."""
+    """Name of the last export preset used for a landscape or square frame."""
+    export_preset_vertical = StrSetting("export/preset_vertical", "reels")
+    """Name of the last export preset used for a vertical frame (Reels at first)."""
     export_format = StrSetting("export/format", "jpg")
     """File extension of the last export (jpg, png, webp)."""
     theme = StrSetting("window/theme", "system", ("system", "light", "dark"))
