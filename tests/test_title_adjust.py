@@ -122,8 +122,9 @@ def test_pop_stretches_a_flat_picture_to_full_contrast(frame) -> None:
 
 def test_render_applies_crop_adjustments_then_title_at_any_size(frame) -> None:
     style = TitleStyle(("Preview",), "top")
-    full = render(frame, "reels", (0.5, 0.5), Adjustments(pop=True), style)
-    small = render(frame, "reels", (0.5, 0.5), Adjustments(pop=True), style, size=(216, 384))
+    pop = Adjustments(pop=True)
+    full = render(frame, "reels", (0.5, 0.5), pop, style, mode="crop")
+    small = render(frame, "reels", (0.5, 0.5), pop, style, mode="crop", size=(216, 384))
     assert full.shape == (1920, 1080, 3) and small.shape == (384, 216, 3)
     shrunk = cv2.resize(full, (216, 384), interpolation=cv2.INTER_AREA)
     assert np.abs(shrunk.astype(int) - small.astype(int)).mean() < 6  # same picture, smaller

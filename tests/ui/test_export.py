@@ -141,18 +141,31 @@ def test_copy_to_clipboard_is_full_resolution(qtbot, analysed) -> None:
 
 
 def test_crop_defaults_to_the_subject_and_can_move(qtbot, analysed) -> None:
+    from thumbdesk.core.export import plan_export
+    from thumbdesk.core.reframe import default_centre, subjects_of
+
     window = analysed(SHORT_CLIP)
     choice = window.workspace.choice
-    assert choice is not None
+    assert choice is not None and choice.candidate is not None
     dialog = window.creator.export_dialog()
     assert dialog is not None
-    expected = choice.crop_center or (0.5, 0.5)
-    assert dialog.crop.center == pytest.approx(expected)
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("reels"))
+    dialog.refresh_preview()
     rect_before = dialog.crop.crop_rect()
     assert rect_before is not None  # a 9:16 crop of a 16:9 frame
+    # The outline shows the automatic reframe (around the subjects), as the export does it.
+    planned = plan_export(
+        (1280, 720),
+        "reels",
+        default_centre(choice.candidate),
+        subjects=subjects_of(choice.candidate),
+    )
+    x, y, w, h = planned.box
+    assert dialog.framing()[1] == "auto"
+    assert dialog.crop.center == pytest.approx(((x + w / 2) / 1280, (y + h / 2) / 720), abs=0.01)
     qtbot.mouseClick(dialog.crop, Qt.MouseButton.LeftButton, pos=dialog.crop.rect().center())
     assert dialog.crop.center == pytest.approx((0.5, 0.5), abs=0.02)
+    assert dialog.framing() == (dialog.crop.center, "crop")  # the creator's crop wins
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("youtube"))
     assert dialog.crop.crop_rect() is None  # same shape as the video: nothing to crop
     dialog.reject()

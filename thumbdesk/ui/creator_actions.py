@@ -78,13 +78,27 @@ class CreatorActions(QObject):
         memory = self._export_memory()
         folder = Path(self.settings.export_folder or Path(video).parent)
         default = folder / f"{Path(video).stem}_thumb.{self.settings.export_format}"
+        from thumbdesk.core import bars
+        from thumbdesk.core.reframe import default_centre, subjects_of
+
         result = self.session.result
+        candidate = choice.candidate
+        picture_box = result.picture_box if result is not None else bars.FULL_PICTURE
+        picture_size = None
+        if result is not None and choice.full_res is None:  # the candidate's picture, full size
+            _, _, width, height = bars.pixel_box(
+                picture_box, (result.video.width, result.video.height)
+            )
+            picture_size = (width, height)
         dialog = ExportDialog(
             choice.image,
             default,
             preset=preset,
             fmt=self.settings.export_format,
-            crop_center=choice.crop_center,
+            crop_center=default_centre(candidate) if candidate is not None else None,
+            picture_box=picture_box,
+            subjects=tuple(subjects_of(candidate)) if candidate is not None else (),
+            picture_size=picture_size,
             title=memory["title"],
             adjustments=memory["adjust"].get(choice.frame_index, Adjustments()),
             caption=Path(video).stem,

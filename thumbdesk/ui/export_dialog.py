@@ -70,6 +70,9 @@ class ExportDialog(QDialog):
         adjustments: Adjustments | None = None,
         caption: str = "",
         duration_s: float = 0.0,
+        picture_box: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+        subjects: tuple[tuple[float, float, float, float], ...] = (),
+        picture_size: tuple[int, int] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +80,12 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export thumbnail")
         self.setMinimumWidth(760)
         self._frame = qimage_to_bgr(image)
+        self._default_centre = crop_center
+        self._picture_box = picture_box
+        self._subjects = subjects
+        self._picture_size = picture_size or (image.width(), image.height())
+        """Full-resolution size of the picture ``image`` shows: the reframe is planned on it."""
+        self._user_crop = False
         self._image_aspect = image.width() / max(1, image.height())
         self._confirmed: Path | None = None
         self._request: ExportRequest | None = None
@@ -173,7 +182,7 @@ class ExportDialog(QDialog):
         self._render_timer.timeout.connect(self.refresh_preview)
         self.preset_box.currentIndexChanged.connect(self._preset_changed)
         self.format_box.currentIndexChanged.connect(self._format_changed)
-        self.crop.moved.connect(self._render_timer.start)
+        self.crop.moved.connect(self._crop_moved)
         self.title_controls.changed.connect(self._render_timer.start)
         self.adjust_controls.changed.connect(self._render_timer.start)
         self.zones_box.toggled.connect(self.crop.set_show_zones)
@@ -258,14 +267,45 @@ class ExportDialog(QDialog):
         if dest.name:
             self.dest_edit.setText(str(dest.with_suffix(f".{self.fmt()}")))
 
+    def _crop_moved(self) -> None:
+        self._user_crop = True  # the creator placed the crop: it wins over the automatic one
+        self._render_timer.start()
+
+    def framing(self) -> tuple[tuple[float, float] | None, str]:
+        """(crop centre, reframe mode): the creator's crop, else the automatic reframe."""
+        if self._user_crop:
+            return self.crop.center, "crop"
+        return self._default_centre, "auto"
+
     def _render(self, preset: str, size: tuple[int, int] | None) -> QImage:
         from thumbdesk.core.export import render
 
-        centre = self.crop.center
+        centre, mode = self.framing()
         pixels = render(
-            self._frame, preset, centre, self.adjustments(), self.title_style(), size=size
+            self._frame,
+            preset,
+            centre,
+            self.adjustments(),
+            self.title_style(),
+            subjects=self._subjects,
+            mode=mode,  # type: ignore[arg-type]
+            size=size,
+            plan_size=self._picture_size,
         )
         return bgr_to_qimage(pixels)
+
+    def _show_automatic_crop(self) -> None:
+        """Put the crop outline where the automatic reframe crops (until the creator drags)."""
+        from thumbdesk.core.export import plan_export
+
+        if self._user_crop or PRESETS[self.preset()].size is None:
+            return
+        planned = plan_export(
+            self._picture_size, self.preset(), self._default_centre, subjects=self._subjects
+        )
+        x, y, w, h = planned.box
+        width, height = self._picture_size
+        self.crop.center = ((x + w / 2) / width, (y + h / 2) / height)
 
     def refresh_preview(self) -> None:
         """Render the live preview and the platform mock-ups from the current choices."""
@@ -273,6 +313,7 @@ class ExportDialog(QDialog):
 
         self._render_timer.stop()
         target = PRESETS[self.preset()]
+        self._show_automatic_crop()
         try:
             main = self._render(target.name, _preview_size(target.size))
             card = self._render("youtube", CARD_SIZE)
@@ -362,13 +403,17 @@ class ExportDialog(QDialog):
         self._finish(base, "all", bool(existing))
 
     def _finish(self, dest: Path, preset: str, overwrite: bool) -> None:
+        centre, mode = self.framing()
         self._request = ExportRequest(
             dest,
             preset,
-            self.crop.center,
+            centre,
             overwrite,
             self.title_style(),
             self.adjustments(),
+            picture_box=self._picture_box,
+            subjects=self._subjects,
+            mode=mode,  # type: ignore[arg-type]
         )
         super().accept()
 
