@@ -165,9 +165,9 @@ def normalise(word: str) -> str:
 @cache
 def bundled_topic_words() -> frozenset[str]:
     """Every word of the bundled topic presets (never reported as unmatched)."""
-    from thumbdesk.core.topics import PRESETS, preset_topics
+    from thumbdesk.core.topics import AUDIENCES, preset_topics
 
-    return frozenset(normalise(t.word) for p in PRESETS for t in preset_topics(p))
+    return frozenset(normalise(t.word) for p in AUDIENCES for t in preset_topics(p))
 
 
 def _unknown_to_model(key: str) -> bool:
