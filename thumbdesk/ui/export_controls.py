@@ -137,6 +137,10 @@ class AdjustControls(QGroupBox):
         self.pop = QPushButton("Pop")
         self.pop.setCheckable(True)
         self.pop.setChecked(adjust.pop)
+        self.pop.setStyleSheet(
+            "QPushButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
         self.pop.setToolTip("Auto contrast: stretch the darkest and brightest tones to full range")
         self.pop.toggled.connect(self.changed)
         self.reset = QPushButton("Reset")

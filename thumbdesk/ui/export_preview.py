@@ -62,8 +62,10 @@ def paint_zones(painter: QPainter, target: QRectF, preset: ExportPreset) -> None
     for name, zone in preset.overlays:
         rect = zone_rect(target, zone)
         painter.fillRect(rect, QColor(230, 40, 40, 90))
-        painter.setPen(QColor(255, 255, 255, 230))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, OVERLAY_NAMES.get(name, name))
+        label = OVERLAY_NAMES.get(name, name)
+        if painter.fontMetrics().horizontalAdvance(label) <= rect.width():  # never cut a label
+            painter.setPen(QColor(255, 255, 255, 230))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
     if preset.name == "reels":
         painter.setPen(QPen(QColor(255, 255, 255, 200), 1, Qt.PenStyle.DotLine))
         middle = zone_rect(target, GRID_MIDDLE)
