@@ -62,6 +62,17 @@ def test_topics_file_is_loaded_and_remembered(qtbot, analysed, tmp_path: Path) -
     assert [t.word for t in load_topics(saved)] == ["cat", "beach", "dog"]
 
 
+def test_unusable_remembered_topics_file_is_shown_in_the_status_bar(window, tmp_path: Path) -> None:
+    bad = tmp_path / "topics.csv"
+    bad.write_text("Ice cream!,3\n", encoding="utf-8")  # what the old f-string save wrote
+    window.settings.topics_file = str(bad)
+    from thumbdesk.core.topics import default_topics
+
+    assert window.creator.topic_list() == default_topics()
+    message = window.statusBar().currentMessage()
+    assert "using the built-in list" in message and "Ice cream!" in message
+
+
 def test_error_dialog_details_are_copyable(qtbot) -> None:
     dialog = show_error(None, "Cannot open", "The file is damaged.", "Traceback: boom")
     assert isinstance(dialog, ErrorDialog)
