@@ -57,3 +57,19 @@ def test_import_contracts_hold():
     proc = subprocess.run([lint_imports], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "broken" not in proc.stdout.lower() or "0 broken" in proc.stdout.lower()
+
+
+def test_a_plain_install_leaves_torch_to_the_cuda_extra() -> None:
+    """torch (with its ~5 GB of CUDA libraries) is only in the "cuda" extra; torchvision nowhere."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        return {re.split(r"[=<>!~\[; ]", r, maxsplit=1)[0].lower() for r in requirements}
+
+    assert names(project["dependencies"]).isdisjoint({"torch", "torchvision", "nvidia-cudnn-cu13"})
+    extras = project["optional-dependencies"]
+    assert "torch" in names(extras["cuda"])
+    assert all("torchvision" not in names(extra) for extra in extras.values())
