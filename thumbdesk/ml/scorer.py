@@ -198,14 +198,16 @@ class Scorer:
                 if w:
                     certainty = (det.score - OBJECT_LOW) / (OBJECT_HIGH - OBJECT_LOW)
                     objects[i] = max(objects[i], w * min(1.0, max(0.0, certainty)))
-        classes = _ramp(mass, MASS_LOW, MASS_HIGH)
-        parts = [classes, _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH), objects]
+        # The classifier names something in every frame, flat and black ones too: its word
+        # counts as far as the frame has contrast. Detections and faces are located evidence
+        # (a small plane on a plain sky is a plane) and count in full.
+        classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
+        zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
         people_part = np.array(
             [max([w * people[k] for k, w in wanted.items()] + [0.0]) for wanted in table.map.people]
         )
-        parts.append(people_part)
+        parts = [classes, zero_shot, objects, people_part]
         combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
-        combined *= ev.content
         combined[table.map.never] = 0.0
         return np.clip(combined, 0.0, 1.0)
 
