@@ -2,7 +2,7 @@
 
 Loads each wrapper (sha256 check and ONNX Runtime session included), then times, interleaved
 over ``--runs`` rounds on real frames at working size (long side 480): YuNet with and
-without the 2x pass, face attributes for one and for four faces, NanoDet with decoding,
+without the upscaled pass, face attributes for one and for four faces, NanoDet with decoding,
 MoveNet, and Lite0 as a reference measured under the same load. Prints median and best with
 the load average (a shared machine's wall times grow with it).
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     tasks: dict[str, Callable[[np.ndarray, tuple], object]] = {
         "lite0 (reference)": lambda img, fs: lite.logits(preprocess([img])),
         "yunet 1x": lambda img, fs: faces1.detect(img),
-        "yunet 1x + 2x pass": lambda img, fs: faces2.detect(img),
+        "yunet 1x + 1.5x pass": lambda img, fs: faces2.detect(img),
         "faceres+emotion, 1 face": lambda img, fs: people.judge(img, fs[:1]),
         "faceres+emotion, 4 faces": lambda img, fs: people.judge(img, fs[:4]),
         "nanodet + decode": lambda img, fs: objects.detect(img),
