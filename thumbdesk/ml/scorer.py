@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 MAX_TAGS = 8
 TAG_MIN = 0.4
 """Certainty from which a tag is shown (calibrated on ../shared/eval: scripts/eval_topics.py)."""
-MASS_LOW, MASS_HIGH = 0.08, 0.45
+MASS_LOW, MASS_HIGH = 0.08, 0.55
 """ImageNet mass of a word's classes that means nothing / certainty."""
 OBJECT_LOW, OBJECT_HIGH = 0.35, 0.65
 """Detector certainty that means nothing / certainty."""
