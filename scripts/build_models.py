@@ -91,7 +91,8 @@ ENTRIES = {
         "script": PEOPLE_SCRIPT,
     },
     "people_nanodet_coco.onnx": {
-        "what": "NanoDet-m COCO-80 object detector, 416x416, raw class scores and box-side "
+        "what": "NanoDet COCO-80 object detector (3.8M parameters, NanoDet-g design), 416x416, "
+        "raw class scores and box-side "
         "distributions at strides 8/16/32 (decoded in thumbdesk/ml/detector.py); float16 "
         "weights, ONNX opset 13",
         "source": f"{HUMAN}: models/nanodet.json + .bin, from RangiLyu/nanodet",

