@@ -147,16 +147,22 @@ def cluster(distance: np.ndarray, threshold: float, max_clusters: int) -> Cluste
     return Clustering(labels, distance)
 
 
-def suppress_close(order: Sequence[int], distance: np.ndarray, threshold: float) -> list[int]:
+def suppress_close(
+    order: Sequence[int], distance: np.ndarray, threshold: float | np.ndarray
+) -> list[int]:
     """Walk frames best first; keep each one unless it is closer than ``threshold`` to a kept one.
 
-    Returns, for every frame in ``order``, the position in ``order`` of the kept frame it was
-    merged into (its own position when it is kept).
+    ``threshold`` is one number or a matrix of one per pair of frames (a stricter bar for two
+    frames of the same shot). Returns, for every frame in ``order``, the position in ``order``
+    of the kept frame it was merged into (its own position when it is kept).
     """
+    limit = np.broadcast_to(np.asarray(threshold, dtype=np.float64), distance.shape)
     kept: list[int] = []
     owner: list[int] = []
     for position, frame in enumerate(order):
-        closest = next((k for k in kept if distance[frame, order[k]] < threshold), None)
+        closest = next(
+            (k for k in kept if distance[frame, order[k]] < limit[frame, order[k]]), None
+        )
         if closest is None:
             kept.append(position)
             owner.append(position)

@@ -189,7 +189,13 @@ def _cluster(
     # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
     best = [max(group, key=lambda i: (scores[i], -i)) for group in groups]
     order = sorted(range(len(groups)), key=lambda g: (-scores[best[g]], best[g]))
-    owner = dedup.suppress_close([best[g] for g in order], distance, config.duplicate_distance)
+    shot = np.asarray([looks.shot[r] for r in rows])
+    limit = np.where(
+        shot[:, None] == shot[None, :],
+        max(config.duplicate_distance, config.same_shot_distance),
+        config.duplicate_distance,
+    )
+    owner = dedup.suppress_close([best[g] for g in order], distance, limit)
     merged: dict[int, list[int]] = {}
     for position, owner_position in enumerate(owner):
         merged.setdefault(order[owner_position], []).extend(groups[order[position]].tolist())
@@ -216,14 +222,15 @@ def _cluster(
         for member in members:
             if member != rep:
                 frame = kept[member].frame
-                rejected.append(
-                    Rejection(
-                        frame.index,
-                        round(frame.time_s, 3),
-                        "duplicate",
-                        f"near-duplicate of frame {entry.frame.index}",
-                    )
+                apart = float(distance[member, rep])
+                detail = (
+                    f"near-duplicate of frame {entry.frame.index}"
+                    if apart < config.duplicate_distance
+                    else f"grouped with frame {entry.frame.index}"
+                    + (" of the same shot" if shot[member] == shot[rep] else "")
+                    + f" (distance {apart:.2f})"
                 )
+                rejected.append(Rejection(frame.index, round(frame.time_s, 3), "duplicate", detail))
     return rescored(candidates, config), rejected
 
 

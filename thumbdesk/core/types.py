@@ -235,6 +235,9 @@ class PipelineConfig:
     sky) and rejected as uniform."""
     duplicate_distance: float = 0.10
     """Frames whose feature distance is below this are near-duplicates of each other."""
+    same_shot_distance: float = 0.25
+    """Two candidates of one shot must differ at least this much (another pose, another
+    expression, another part of a pan); the closer one is merged into the better one."""
     max_candidates: int = 12
     min_candidates: int = 3
     weights: tuple[float, float, float] = (0.35, 0.25, 0.40)
