@@ -19,13 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pick_common import clips, load_model, run  # noqa: E402
-
-from thumbdesk.core import bars, reframe  # noqa: E402
-from thumbdesk.core.decode import read_frame  # noqa: E402
-from thumbdesk.core.export import plan_export, render  # noqa: E402
-from thumbdesk.core.presets import PRESETS  # noqa: E402
-from thumbdesk.ml.faces import FaceDetector  # noqa: E402
+from pick_common import clips, load_model, run
+from thumbdesk.core import bars, reframe
+from thumbdesk.core.decode import read_frame
+from thumbdesk.core.export import plan_export, render
+from thumbdesk.core.presets import PRESETS
+from thumbdesk.ml.faces import FaceDetector
 
 PRESET_NAMES = ("youtube", "reels", "square")
 Box = tuple[float, float, float, float]

@@ -1,7 +1,7 @@
 """Near-duplicate removal: describe frames, cluster them, keep the best frame of each cluster.
 
 Each frame is described by a colour histogram (HSV, Hellinger-normalised, taken after the
-frame's brightness is brought to a common level, so a fade copy has the same histogram) and a
+frame's brightness is brought up to a common level, so a fade copy has the same histogram) and a
 tiny structural thumbnail (16x9 grey, zero-mean, unit-norm). Frames whose 64x36
 brightness-normalised thumbnails correlate at ``SAME_PICTURE`` or more are the same picture
 whatever the histogram says (``same_picture``): their distance is set to 0. Frames are
@@ -25,7 +25,7 @@ _HIST_BINS = (12, 4, 4)
 _THUMB_SIZE = (16, 9)
 _COLOUR_WEIGHT = 0.5
 _LEVEL = 128.0
-"""Mean luma every frame is scaled to before its colour histogram is taken."""
+"""Mean luma darker frames are scaled up to before their colour histogram is taken."""
 _PICTURE_SIZE = (64, 36)
 SAME_PICTURE = 0.97
 """Correlation of brightness-normalised 64x36 grey thumbnails at which two frames are the
@@ -46,7 +46,7 @@ def describe(image_bgr: np.ndarray, box: tuple[int, int, int, int] | None = None
         size = (width // 2, height // 2)
         image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
     level = float(cv2.mean(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY))[0])
-    if level > 4.0:
+    if 4.0 < level < _LEVEL:  # a darkened copy (a fade to black) is brought back up
         image_bgr = cv2.convertScaleAbs(image_bgr, alpha=min(_LEVEL / level, 16.0))
     hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
     hist = cv2.calcHist([hsv], [0, 1, 2], None, list(_HIST_BINS), [0, 180, 0, 256, 0, 256])

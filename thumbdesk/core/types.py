@@ -235,7 +235,7 @@ class PipelineConfig:
     sky) and rejected as uniform."""
     duplicate_distance: float = 0.10
     """Frames whose feature distance is below this are near-duplicates of each other."""
-    same_shot_distance: float = 0.25
+    same_shot_distance: float = 0.13
     """Two candidates of one shot must differ at least this much (another pose, another
     expression, another part of a pan); the closer one is merged into the better one."""
     max_candidates: int = 12
