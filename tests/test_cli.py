@@ -209,3 +209,14 @@ def test_window_without_a_screen_is_a_clear_error():
         [sys.executable, "-m", "thumbdesk"], capture_output=True, text=True, timeout=60, env=env
     )
     assert_clean_error(proc, "no screen")
+
+
+def test_bad_topics_file_stops_with_one_line_as_the_topics_readme_says(tmp_path):
+    """The file was asked for by name: the CLI stops (the window falls back instead)."""
+    topics = tmp_path / "topics.csv"
+    topics.write_text("dog,2\nIce cream!,3\n", encoding="utf-8")
+    dest = tmp_path / "out.jpg"
+    proc = run_cli("pick", clip("moviepy_fire2_dog.mp4"), "-o", dest, "--topics", topics)
+    assert_clean_error(proc, "line 2")
+    assert "Ice cream!" in proc.stderr and str(topics) in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.csv"]
