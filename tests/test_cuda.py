@@ -91,11 +91,12 @@ def test_cuda_matches_onnx_runtime_on_the_shared_clips(
 @needs_cuda
 def test_cuda_runs_in_full_fp32() -> None:
     TorchClassifier("cuda")
-    conv = getattr(torch.backends.cudnn, "conv", None)
-    if conv is not None and hasattr(conv, "fp32_precision"):
-        assert conv.fp32_precision == "ieee"
+    if hasattr(torch.backends.cudnn, "fp32_precision"):  # the new API (old flags then raise)
+        assert torch.backends.cudnn.conv.fp32_precision == "ieee"
+        assert torch.backends.cuda.matmul.fp32_precision == "ieee"
     else:
         assert not torch.backends.cudnn.allow_tf32
+        assert not torch.backends.cuda.matmul.allow_tf32
 
 
 @needs_cuda

@@ -210,12 +210,14 @@ def _torch_device(torch: Any, device: str) -> Any:
 
 
 def _full_fp32(torch: Any) -> None:
-    """Switch TF32 off for convolutions and matmuls (the newer API where torch has it)."""
-    conv = getattr(torch.backends.cudnn, "conv", None)
-    if conv is not None and hasattr(conv, "fp32_precision"):
-        conv.fp32_precision = "ieee"
+    """Switch TF32 off for cuDNN (convolutions) and matmuls, in torch's newer API if it has it.
+
+    Never mix the two APIs: once the new one is used, torch raises on reading the old flags.
+    """
+    if hasattr(torch.backends.cudnn, "fp32_precision"):  # torch 2.9 and later
+        torch.backends.cudnn.fp32_precision = "ieee"
         torch.backends.cuda.matmul.fp32_precision = "ieee"
-    else:  # torch before 2.9
+    else:
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
 
