@@ -144,28 +144,54 @@ def test_crop_defaults_to_the_subject_and_can_move(qtbot, analysed) -> None:
     from thumbdesk.core.export import plan_export
     from thumbdesk.core.reframe import default_centre, subjects_of
 
-    window = analysed(SHORT_CLIP)
+    window = analysed(SHORT_CLIP)  # 1280x720
     choice = window.workspace.choice
     assert choice is not None and choice.candidate is not None
     dialog = window.creator.export_dialog()
     assert dialog is not None
-    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("reels"))
+    subjects, centre = subjects_of(choice.candidate), default_centre(choice.candidate)
+    # Square: a 1.5x crop. The outline shows the automatic reframe, as the export does it.
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("square"))
     dialog.refresh_preview()
-    rect_before = dialog.crop.crop_rect()
-    assert rect_before is not None  # a 9:16 crop of a 16:9 frame
-    # The outline shows the automatic reframe (around the subjects), as the export does it.
-    planned = plan_export(
-        (1280, 720),
-        "reels",
-        default_centre(choice.candidate),
-        subjects=subjects_of(choice.candidate),
-    )
+    planned = plan_export((1280, 720), "square", centre, subjects=subjects)
+    assert planned.mode == "crop" and dialog.crop.crop_rect() is not None
     x, y, w, h = planned.box
     assert dialog.framing()[1] == "auto"
     assert dialog.crop.center == pytest.approx(((x + w / 2) / 1280, (y + h / 2) / 720), abs=0.01)
+    # Reels: a 9:16 crop of 720 rows would be scaled up 2.7x, so the automatic reframe fits
+    # the whole frame over a blurred fill: no outline.
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("reels"))
+    dialog.refresh_preview()
+    assert plan_export((1280, 720), "reels", centre, subjects=subjects).mode == "fit"
+    assert dialog.crop.crop_rect() is None
+    # The creator may crop anyway, and move the crop.
+    dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("crop"))
+    dialog.refresh_preview()
+    assert dialog.crop.crop_rect() is not None
     qtbot.mouseClick(dialog.crop, Qt.MouseButton.LeftButton, pos=dialog.crop.rect().center())
     assert dialog.crop.center == pytest.approx((0.5, 0.5), abs=0.02)
     assert dialog.framing() == (dialog.crop.center, "crop")  # the creator's crop wins
+    dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("fit"))
+    assert dialog.framing() == (None, "fit") and dialog.crop.crop_rect() is None
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("youtube"))
     assert dialog.crop.crop_rect() is None  # same shape as the video: nothing to crop
     dialog.reject()
+
+
+def test_export_in_fit_mode_shows_the_whole_frame_over_a_blurred_fill(
+    qtbot, analysed, tmp_path: Path
+) -> None:
+    import cv2
+
+    window = analysed(SHORT_CLIP)
+    dest = tmp_path / "fit.png"
+    dialog = _open_dialog(window, "square", dest)
+    dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("fit"))
+    with qtbot.waitSignal(window.creator.exported, timeout=30_000):
+        qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
+    image = cv2.imread(str(dest))
+    assert image.shape == (1080, 1080, 3)
+    # The 16:9 frame fills 1080x608 in the middle; above and below is the dimmer fill.
+    band, middle = image[:200].mean(), image[300:780].mean()
+    assert band < middle
+    assert float(cv2.Laplacian(image[:200], cv2.CV_64F).var()) < 20.0  # blurred

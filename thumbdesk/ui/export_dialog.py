@@ -4,7 +4,10 @@ The dialog gathers the creator's choices into a ``core.types.ExportRequest``; th
 the export itself (full-resolution decode + ``core.export.export_request``) in a worker. The
 previews are rendered by the same ``core.export.render`` from the frame on screen, so the
 live preview shows what is exported. The crop is moved by dragging on the frame and
-defaults to the subject (``FrameTopics.subject_centre``) or the centre. "Export all sizes"
+defaults to the subject (``FrameTopics.subject_centre``) or the centre. The Reframe choice
+starts at Automatic (``core.reframe``: crop around the subjects, or fit the whole frame over a
+blurred fill when a crop would cut them or upscale too much) and offers Crop and Fit; the
+outline shows the automatic box until the creator drags it. "Export all sizes"
 writes YouTube, Reels and square at once, all or nothing.
 """
 
@@ -41,6 +44,12 @@ from thumbdesk.ui.export_preview import CropView, qimage_to_bgr
 from thumbdesk.ui.platform_previews import PhoneCard, ProfileGrid, YouTubeCard
 
 logger = logging.getLogger(__name__)
+
+REFRAME_CHOICES = (
+    ("Automatic: crop around the subject, or fit when a crop would cut it", "auto"),
+    ("Crop to the preset's shape", "crop"),
+    ("Fit the whole frame over a blurred fill", "fit"),
+)
 
 PREVIEW_LONG_SIDE = 640
 """Long side, in pixels, of the live preview render (the export renders the full size)."""
@@ -99,6 +108,13 @@ class ExportDialog(QDialog):
         if crop_center is not None:
             self.crop.center = crop_center
         self.crop_hint = QLabel("Drag on the frame to move the crop.")
+        self.reframe_box = QComboBox()
+        for label, mode in REFRAME_CHOICES:
+            self.reframe_box.addItem(label, mode)
+        self.reframe_box.setToolTip(
+            "How the frame becomes the preset's shape: a crop around the subject, or the whole"
+            " frame over a blurred fill of itself"
+        )
         self.zones_box = QCheckBox("Show safe zones")
         self.zones_box.setToolTip(
             "Where title text stays clear of the platform's buttons, badges and captions"
@@ -124,6 +140,7 @@ class ExportDialog(QDialog):
         dest_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("Preset", self.preset_box)
+        form.addRow("Reframe", self.reframe_box)
         form.addRow("Format", self.format_box)
         form.addRow("Save as", dest_row)
 
@@ -183,6 +200,7 @@ class ExportDialog(QDialog):
         self.preset_box.currentIndexChanged.connect(self._preset_changed)
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.crop.moved.connect(self._crop_moved)
+        self.reframe_box.currentIndexChanged.connect(self._reframe_changed)
         self.title_controls.changed.connect(self._render_timer.start)
         self.adjust_controls.changed.connect(self._render_timer.start)
         self.zones_box.toggled.connect(self.crop.set_show_zones)
@@ -236,16 +254,40 @@ class ExportDialog(QDialog):
         size = PRESETS[self.preset()].size
         return size is not None and abs(size[0] / size[1] - self._image_aspect) > 0.01
 
-    def _preset_changed(self) -> None:
-        target = PRESETS[self.preset()]
+    def reframe_mode(self) -> str:
+        """The Reframe choice: "auto", "crop" or "fit"."""
+        return str(self.reframe_box.currentData())
+
+    def _outline(self) -> None:
+        """Show the crop outline unless the whole frame is kept (same shape, or a fit)."""
+        from thumbdesk.core.export import plan_export
+
+        size = PRESETS[self.preset()].size
         applies = self._crop_applies()
-        size = target.size
-        self.crop.set_aspect(size[0] / size[1] if applies and size else None)
+        _, mode = self.framing()
+        if applies and mode == "auto":
+            planned = plan_export(
+                self._picture_size, self.preset(), self._default_centre, subjects=self._subjects
+            )
+            mode = planned.mode
+        cropping = applies and size is not None and mode != "fit"
+        self.crop.set_aspect(size[0] / size[1] if cropping and size else None)
         self.crop_hint.setText(
             "Drag on the frame to move the crop."
+            if cropping
+            else "The whole frame is kept over a blurred fill (drag to crop instead)."
             if applies
             else "The whole frame is kept (same shape as the preset)."
         )
+
+    def _reframe_changed(self) -> None:
+        if self.reframe_mode() != "crop":
+            self._user_crop = False  # back to the automatic box, or the fit
+        self._outline()
+        self._render_timer.start()
+
+    def _preset_changed(self) -> None:
+        self._outline()
         before = self.fmt()
         self._fill_formats(before)
         stem = Path(self.dest_edit.text())
@@ -269,13 +311,21 @@ class ExportDialog(QDialog):
 
     def _crop_moved(self) -> None:
         self._user_crop = True  # the creator placed the crop: it wins over the automatic one
+        if self.reframe_mode() != "crop":
+            self.reframe_box.blockSignals(True)
+            self._select(self.reframe_box, "crop")
+            self.reframe_box.blockSignals(False)
+            self._outline()
         self._render_timer.start()
 
     def framing(self) -> tuple[tuple[float, float] | None, str]:
-        """(crop centre, reframe mode): the creator's crop, else the automatic reframe."""
+        """(crop centre, reframe mode): the creator's crop or choice, else the automatic one."""
+        mode = self.reframe_mode()
+        if mode == "fit":
+            return None, "fit"
         if self._user_crop:
             return self.crop.center, "crop"
-        return self._default_centre, "auto"
+        return self._default_centre, mode
 
     def _render(self, preset: str, size: tuple[int, int] | None) -> QImage:
         from thumbdesk.core.export import render
@@ -301,7 +351,11 @@ class ExportDialog(QDialog):
         if self._user_crop or PRESETS[self.preset()].size is None:
             return
         planned = plan_export(
-            self._picture_size, self.preset(), self._default_centre, subjects=self._subjects
+            self._picture_size,
+            self.preset(),
+            self._default_centre,
+            subjects=self._subjects,
+            mode="crop" if self.reframe_mode() == "crop" else "auto",
         )
         x, y, w, h = planned.box
         width, height = self._picture_size
