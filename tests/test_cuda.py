@@ -145,3 +145,31 @@ def test_cuda_scores_a_clips_candidates_in_one_batch() -> None:
     calls, candidates = _evidence_calls_for_one_clip("cuda")
     assert candidates >= 1
     assert calls == 1
+
+
+@needs_cuda
+def test_every_evidence_model_but_yunet_runs_on_cuda_with_the_cpu_tags(
+    shared_frames: list[np.ndarray],
+) -> None:
+    from thumbdesk.core.topics import default_topics
+    from thumbdesk.ml import load_scorer
+
+    gpu, cpu = load_scorer("cuda"), load_scorer("cpu")
+    places = gpu.evidence_devices
+    assert all(place.startswith("cuda") for name, place in places.items() if name != "faces")
+    topics = default_topics()
+    for on_gpu, on_cpu in zip(
+        gpu.evidence(shared_frames), cpu.evidence(shared_frames), strict=True
+    ):
+        want = cpu.score_topics(on_cpu, topics).topics
+        got = gpu.score_topics(on_gpu, topics).topics
+        assert [t.word for t in got] == [t.word for t in want]
+        assert np.allclose([t.score for t in got], [t.score for t in want], atol=0.02)
+
+
+def test_the_people_models_follow_the_classifier_off_cuda() -> None:
+    from thumbdesk.ml.scorer import Scorer
+
+    places = Scorer(TorchClassifier("cpu")).evidence_devices
+    assert places["classifier"] == "cpu (torch)"
+    assert places["face attributes"] == places["objects"] == "cpu (ONNX Runtime)"

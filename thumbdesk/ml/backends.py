@@ -162,6 +162,8 @@ class TorchClassifier:
 
         self._torch = torch
         self._dev = _torch_device(torch, device)
+        self.torch_device = str(self._dev)
+        """Where torch runs ("cpu", "cuda:0"): the people models follow it."""
         if self._dev.type == "cpu":
             self.device = "cpu (torch)"
             self.batch_size = BATCH

@@ -31,7 +31,7 @@ import numpy as np
 
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
-from thumbdesk.ml.backends import Classifier, OpenCVClassifier, run_batches
+from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.detector import Detection, ObjectDetector
 from thumbdesk.ml.faces import Face, FaceDetector, face_quality
 from thumbdesk.ml.people import FaceAttributes, PeopleAttributes
@@ -123,8 +123,11 @@ class Scorer:
         self._clf = classifier
         # Faces run in ONNX Runtime, or in OpenCV DNN beside an OpenCV classifier (the fallback).
         self._faces = FaceDetector("opencv" if isinstance(classifier, OpenCVClassifier) else "ort")
-        self._people = PeopleAttributes()
-        self._objects = ObjectDetector()
+        # The people models run where the classifier runs: torch on CUDA, else ONNX Runtime.
+        # YuNet stays in ONNX Runtime on the CPU (about 5 ms a frame; its decoding is ours).
+        place = classifier.torch_device if isinstance(classifier, TorchClassifier) else "cpu"
+        self._people = PeopleAttributes(place if place.startswith("cuda") else "cpu")
+        self._objects = ObjectDetector(place if place.startswith("cuda") else "cpu")
         self._emb = assets.text_embeddings()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
@@ -142,6 +145,16 @@ class Scorer:
     def device(self) -> str:
         """Where the classifier runs, in words."""
         return self._clf.device
+
+    @property
+    def evidence_devices(self) -> dict[str, str]:
+        """Where each evidence model runs, in words."""
+        return {
+            "classifier": self._clf.device,
+            "faces": "cpu (ONNX Runtime)",
+            "face attributes": self._people.device,
+            "objects": self._objects.device,
+        }
 
     @property
     def batch_size(self) -> int:
