@@ -208,13 +208,13 @@ class ProfileGrid(_Mockup):
             if index == 0 and middle is not None:
                 painter.drawImage(tile, middle)
             else:
-                shade = 70 + 18 * ((index * 7) % 5)
-                colour = QColor(shade, shade, shade + 10)
-                painter.fillRect(tile, colour if self.dark() else colour.lighter(170))
+                # Other posts: mid greys, so the white view counts stay readable on them.
+                shade = (60 if self.dark() else 120) + 16 * ((index * 7) % 5)
+                painter.fillRect(tile, QColor(shade, shade, shade + 10))
             painter.setFont(font)
+            views = f"▷ {1.2 + index * 0.7:.1f}K"
+            where = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            painter.setPen(QColor(0, 0, 0, 160))
+            painter.drawText(tile.adjusted(5, 0, 0, -2), where, views)
             painter.setPen(QColor("#ffffff"))
-            painter.drawText(
-                tile.adjusted(4, 0, 0, -3),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
-                f"▷ {1.2 + index * 0.7:.1f}K",
-            )
+            painter.drawText(tile.adjusted(4, 0, 0, -3), where, views)
