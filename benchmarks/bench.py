@@ -21,6 +21,7 @@ from typing import Any
 
 import cv2
 
+from thumbdesk.core.formats import VIDEO_SUFFIXES
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.probe import open_capture, probe
 from thumbdesk.core.topics import load_topics
@@ -39,7 +40,6 @@ from report import print_app, print_long, print_table, print_targets
 
 REPO = Path(__file__).resolve().parents[1]
 VIDEOS = REPO / ".." / "shared" / "videos"
-SUFFIXES = {".mp4", ".webm", ".mov", ".mkv", ".m4v", ".avi"}
 LONG_SOURCE = "moviepy_big_buck_bunny_0_30.webm"
 
 
@@ -236,7 +236,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args()
 
-    clips = sorted(p for p in args.videos.iterdir() if p.suffix.lower() in SUFFIXES)
+    clips = sorted(p for p in args.videos.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
     if args.clips:
         clips = [p for p in clips if p.name in set(args.clips)]
     if not clips:

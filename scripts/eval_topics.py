@@ -27,6 +27,7 @@ from pathlib import Path
 
 import cv2
 
+from thumbdesk.core.formats import IMAGE_FORMATS
 from thumbdesk.core.pipeline import pick, rerank
 from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import PipelineResult, Topic
@@ -34,7 +35,6 @@ from thumbdesk.ml import load_scorer
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / ".." / "shared" / "eval"
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 STILL_SECONDS = 1.0
 STILL_FPS = 25
 STILL_LONG_SIDE = 1920
@@ -77,7 +77,7 @@ def item_result(
         return rerank(result, scorer, topics)
     source = eval_dir / item
     with tempfile.TemporaryDirectory() as tmp:
-        path = still_clip(source, Path(tmp)) if source.suffix.lower() in PHOTO_SUFFIXES else source
+        path = still_clip(source, Path(tmp)) if source.suffix.lower() in IMAGE_FORMATS else source
         result = pick(path, scorer=scorer, topics=topics)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)

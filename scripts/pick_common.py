@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from thumbdesk.core.decode import FrameReader, to_working_size
+from thumbdesk.core.formats import VIDEO_SUFFIXES
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.topics import load_topics
 from thumbdesk.core.types import FrameScorer, PipelineResult
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEOS = ROOT / ".." / "shared" / "videos"
-VIDEO_SUFFIXES = {".mp4", ".mkv", ".webm", ".mov", ".m4v", ".avi"}
 
 
 def clips(arguments: Iterable[str]) -> list[Path]:
