@@ -199,3 +199,17 @@ def test_a_title_too_long_to_fit_is_shown_and_blocks_export(qtbot, analysed) -> 
     qtbot.waitUntil(lambda: dialog.problem() == "", timeout=3000)
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     dialog.reject()
+
+
+def test_a_fit_is_previewed_in_the_presets_shape_not_stretched(qtbot, analysed) -> None:
+    window = analysed(SHORT_CLIP)
+    dialog = window.creator.export_dialog()
+    assert dialog is not None
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("reels"))
+    dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("fit"))
+    dialog.refresh_preview()
+    assert dialog.crop.crop_rect() is None  # the whole frame is kept, over a blurred fill
+    shown = dialog.crop._result_rect(dialog.crop._image_rect(), True)
+    assert shown.width() / shown.height() == pytest.approx(9 / 16, abs=0.01)
+    assert shown.height() <= dialog.crop.height() + 0.5
+    dialog.reject()

@@ -133,6 +133,21 @@ class CropView(QWidget):
         top = min(max(cy - height / 2, img.top()), img.bottom() - height)
         return QRectF(left, top, width, height)
 
+    def _result_rect(self, inside: QRectF, whole_frame: bool) -> QRectF:
+        """Where the rendered result goes: the crop, or a box of the result's own shape.
+
+        The second when the whole frame is kept in another shape (a fit over a blurred fill).
+        """
+        assert self._result is not None
+        result_aspect = self._result.width() / max(1, self._result.height())
+        if not whole_frame or abs(result_aspect - inside.width() / inside.height()) < 0.01:
+            return inside
+        size = self._result.size().toSizeF()
+        size.scale(self.size().toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
+        rect = QRectF(QPointF(0, 0), size)
+        rect.moveCenter(QRectF(self.rect()).center())
+        return rect
+
     def _move_to(self, pos: QPointF) -> None:
         img = self._image_rect()
         fx = min(1.0, max(0.0, (pos.x() - img.left()) / max(1.0, img.width())))
@@ -166,6 +181,9 @@ class CropView(QWidget):
             inner.addRect(crop)
             painter.fillPath(outside.subtracted(inner), QBrush(QColor(0, 0, 0, 150)))
         if self._result is not None and not self._result.isNull():
+            inside = self._result_rect(inside, crop is None)
+            if inside != img and crop is None:  # another shape (a fit): dim the frame behind
+                painter.fillRect(img, QColor(0, 0, 0, 150))
             painter.drawImage(inside, self._result)
         if crop is not None:
             painter.setPen(QPen(QColor("#f5b82e"), 2))
