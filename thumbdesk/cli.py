@@ -82,7 +82,12 @@ def _add_pick_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help="title text on the thumbnail; give it twice for two lines",
     )
-    title.add_argument("--title-position", choices=["top", "middle", "bottom"], default="bottom")
+    title.add_argument(
+        "--title-position",
+        choices=["top", "middle", "bottom"],
+        default="bottom",
+        help="where the title sits inside the platform's safe zone (default bottom)",
+    )
     title.add_argument("--title-colour", default="#ffffff", metavar="COLOUR", help="#rrggbb")
     title.add_argument("--outline-colour", default="#000000", metavar="COLOUR", help="#rrggbb")
     title.add_argument("--no-shadow", action="store_true", help="no drop shadow under the title")

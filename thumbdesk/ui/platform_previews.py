@@ -191,6 +191,7 @@ class ProfileGrid(_Mockup):
         left = feed.right() + 12
         columns, gap = 3, 2.0
         tile_w = (self.width() - left - 8 - gap * (columns - 1)) / columns
+        tile_w = min(tile_w, (self.height() - 16) * 3 / 4)  # a row always fits the height
         tile_h = tile_w * 4 / 3
         middle = None
         if self.image is not None and not self.image.isNull():
