@@ -127,20 +127,18 @@ def _filter(sampled: list[_Sampled], config: PipelineConfig) -> tuple[list[_Samp
 
 @dataclass
 class _Looks:
-    """How every sampled frame looks: pairwise distances (same pictures at 0) and shots."""
+    """How every sampled frame looks: pairwise distances and shots."""
 
     distance: np.ndarray
     shot: list[int]
 
 
 def _looks(sampled: list[_Sampled], config: PipelineConfig) -> _Looks:
-    """Describe every sampled frame once: near-duplicate distances, same pictures, shots."""
+    """Describe every sampled frame once: near-duplicate distances and shots."""
     features = np.stack([dedup.describe(s.frame.image, s.metrics.content_box) for s in sampled])
     distance = dedup.distances(features)
     blank = [s.reason == "broken" or s.metrics.luma < config.dark_luma for s in sampled]
     shot = shots.shot_ids(distance, blank)
-    thumbs = np.stack([dedup.picture_thumb(s.frame.image, s.metrics.content_box) for s in sampled])
-    distance[dedup.same_picture(thumbs)] = 0.0
     return _Looks(distance, shot)
 
 
@@ -184,6 +182,8 @@ def _cluster(
     """
     rows = [row_of[s.frame.index] for s in kept]
     distance = looks.distance[np.ix_(rows, rows)]
+    thumbs = np.stack([dedup.picture_thumb(s.frame.image, s.metrics.content_box) for s in kept])
+    distance[dedup.same_picture(thumbs)] = 0.0  # a fade or exposure change of one picture
     groups = dedup.cluster(distance, config.duplicate_distance, config.max_candidates).members()
     scores = [quality.quality_score(s.metrics) for s in kept]
     # Best frame of each group, then a final pass so no two kept frames are near-duplicates.

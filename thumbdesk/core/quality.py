@@ -127,6 +127,10 @@ def subject_on_plain(area: np.ndarray) -> tuple[int, int, int, int] | None:
     long_cells = _CELLS
     short_cells = max(4, round(_CELLS * min(height, width) / max(height, width)))
     cols, rows = (long_cells, short_cells) if width >= height else (short_cells, long_cells)
+    if height >= 16 * rows and width >= 16 * cols:
+        # Cell statistics of a half-size copy: the same plain cells and the same subject
+        # cells (a shape 8 px wide is still there), at a quarter of the cost.
+        area = cv2.resize(area, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
     values = area.astype(np.float32)
     mean = cv2.resize(values, (cols, rows), interpolation=cv2.INTER_AREA)
     mean_sq = cv2.resize(values * values, (cols, rows), interpolation=cv2.INTER_AREA)
