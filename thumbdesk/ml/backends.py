@@ -31,8 +31,10 @@ from thumbdesk.ml import assets, lite0
 log = logging.getLogger(__name__)
 
 BATCH = 16
-CUDA_BATCH = 256
-"""Images per forward pass on CUDA: more than a clip's candidates, so one batch per clip."""
+CUDA_BATCH = 64
+"""Images per forward pass on CUDA: more than a clip's candidates (PipelineConfig's
+max_candidates, 12 by default), so one batch per clip, and small enough (about 0.5 GB of
+activations) for a laptop GPU."""
 CUDA_LOGIT_TOLERANCE = 2e-3
 """Largest |logit difference| allowed between CUDA (FP32, TF32 off) and the CPU backends."""
 BACKEND_ENV = "THUMBDESK_CPU_BACKEND"
@@ -154,7 +156,7 @@ class TorchClassifier:
         try:
             import torch
         except ImportError:  # the lean install and the CPU-only app bundle ship without torch
-            wanted = "CUDA was requested" if device.startswith("cuda") else f"{device} needs torch"
+            wanted = "CUDA was requested" if device.startswith("cuda") else "torch was requested"
             raise ModelError(
                 f"{wanted} but torch is not installed: install the 'cuda' extra "
                 "(pip install 'thumbdesk[cuda]'), or use --device cpu"
