@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 BATCH = 16
 CUDA_BATCH = 64
 """Images per forward pass on CUDA: more than a clip's candidates (PipelineConfig's
-max_candidates, 12 by default), so one batch per clip, and small enough (about 0.5 GB of
+max_candidates, 12 by default), so one batch per clip, and small enough (under 1 GB of
 activations) for a laptop GPU."""
 CUDA_LOGIT_TOLERANCE = 2e-3
 """Largest |logit difference| allowed between CUDA (FP32, TF32 off) and the CPU backends."""
