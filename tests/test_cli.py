@@ -220,3 +220,35 @@ def test_bad_topics_file_stops_with_one_line_as_the_topics_readme_says(tmp_path)
     assert_clean_error(proc, "line 2")
     assert "Ice cream!" in proc.stderr and str(topics) in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.csv"]
+
+
+def test_letterboxed_clip_reports_its_bars_and_the_reframe_and_exports_without_them(tmp_path):
+    proc = run_cli(
+        "pick",
+        clip("moviepy_sintel_fog.mp4"),
+        "-o",
+        tmp_path / "s.png",
+        "--json",
+        tmp_path / "s.json",
+        "--size",
+        "square",
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "s.json").read_text())
+    jsonschema.validate(report, report_schema())
+    # 854x480 with bars of about 58 px baked in at the top and the bottom.
+    bars = report["bars"]
+    assert abs(bars["top"] - 58) <= 2 and abs(bars["bottom"] - 58) <= 2
+    assert bars["left"] == bars["right"] == 0
+    picture = report["picture_box"]
+    export = report["export"]
+    assert export["preset"] == "square" and export["mode"] in ("crop", "fit")
+    box = export["box"]
+    assert box["y"] >= picture["y"] and box["y"] + box["h"] <= picture["y"] + picture["h"]
+    import cv2
+
+    image = cv2.imread(str(tmp_path / "s.png"))
+    assert image.shape[:2] == (1080, 1080)
+    # Neither a crop nor the blurred fill of a fit leaves a black bar.
+    assert image[:4].mean() > 40 and image[-4:].mean() > 40
+    assert image.mean(axis=(1, 2)).min() > 12  # no black row anywhere

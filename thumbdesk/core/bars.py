@@ -33,6 +33,9 @@ def picture_box(
         return FULL_PICTURE
     sides = np.array([(x, y, width - x - w, height - y - h) for x, y, w, h in boxes], float)
     left, top, right, bottom = np.median(sides, axis=0)
+    # One more working-size pixel on every side with a bar: the bar's soft edge (a blend of
+    # black and picture) is measured at working size and would show at full resolution.
+    left, top, right, bottom = (v + 1.0 if v > 0 else 0.0 for v in (left, top, right, bottom))
     fractions = [left / width, top / height, right / width, bottom / height]
     left, top, right, bottom = (f if f >= _MIN_BAR else 0.0 for f in fractions)
     box = (left, top, 1.0 - left - right, 1.0 - top - bottom)
