@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from onnx_tidy import canonical_names, float16_weights, fold_pads  # noqa: E402
+from onnx_tidy import canonical_names, float16_weights, fold_pads, free_input_size  # noqa: E402
 from tfjs_graph import tfjs_graph_def  # noqa: E402
 
 MODELS_DIR = ROOT / "models"
@@ -67,6 +67,9 @@ class ModelSpec:
     check_range: tuple[float, float]
     fp16_tolerance: float
     """Max absolute output difference against TensorFlow allowed with float16 weights."""
+    free_size: tuple[int, int] | None = None
+    """Input dims (height, width) left free: the graph is fully convolutional, and the app
+    feeds it at the size it chooses (NanoDet: 320x320)."""
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -98,6 +101,7 @@ MODELS: dict[str, ModelSpec] = {
         check_dtype="float32",
         check_range=(-2.0, 2.2),
         fp16_tolerance=0.05,
+        free_size=(2, 3),
     ),
     "emotion": ModelSpec(
         source="emotion",
@@ -230,6 +234,8 @@ def convert(name: str, folder: Path, dest_dir: Path) -> Path:
     model = to_onnx(graph_def, spec)
     folded = fold_pads(model)
     canonical_names(model)
+    if spec.free_size is not None:
+        free_input_size(model, *spec.free_size)
     onnx.checker.check_model(model)
     feeds = check_inputs(spec)
     ref = [tf_outputs(graph_def, spec, f) for f in feeds]

@@ -1,4 +1,4 @@
-"""Tidy an ONNX graph made by tf2onnx: fold explicit pads, stable names, float16 weights.
+"""Tidy an ONNX graph made by tf2onnx: pads folded, stable names, float16 weights, free sizes.
 
 Build-time helper of scripts/models_people.py (needs onnx).
 """
@@ -123,3 +123,22 @@ def float16_weights(model: Any) -> Any:
     del model.graph.node[:]
     model.graph.node.extend(nodes)
     return model
+
+
+def free_input_size(model: Any, height_dim: int, width_dim: int) -> None:
+    """Let a fully convolutional graph take any input size.
+
+    Its input's height and width dims are named instead of fixed, and the output and
+    intermediate shapes that tf2onnx recorded for the conversion's size are dropped (ONNX
+    Runtime infers them again).
+    """
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    for index, name in ((height_dim, "height"), (width_dim, "width")):
+        dims[index].ClearField("dim_value")
+        dims[index].dim_param = name
+    for output in model.graph.output:
+        for i, dim in enumerate(output.type.tensor_type.shape.dim):
+            if i > 0 and dim.HasField("dim_value"):
+                dim.ClearField("dim_value")
+                dim.dim_param = f"{output.name}_{i}"
+    del model.graph.value_info[:]

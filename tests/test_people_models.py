@@ -138,14 +138,14 @@ def test_batched_faces_match_one_at_a_time(faces: FaceDetector, people: PeopleAt
 
 
 def test_detector_finds_people_and_objects(objects: ObjectDetector) -> None:
-    # Measured at 0.5: couple photo person 0.72 x2, tie; field: person 0.73, horse 0.55;
-    # traffic: car 0.6-0.72; beach: kite 0.79, four people.
+    # Measured at 320x320: couple photo person 0.83, 0.54, tie 0.71; field: dog 0.64, horse
+    # 0.58, person 0.40 (0.73 at 416x416, where the dog was 0.41); traffic: car 0.68, 0.51, 0.50.
     couple = objects.detect(frame("photos/man_woman_couple_event.jpg"))
     assert sum(d.label == "person" for d in couple) >= 2
-    field = {d.label for d in objects.detect(frame("photos/person_dog_horse_field.jpg"))}
-    assert {"person", "horse"} <= field
+    field = objects.detect(frame("photos/person_dog_horse_field.jpg"), 0.35)
+    assert {"dog", "horse", "person"} <= {d.label for d in field}
     cars = objects.detect(frame("clips/cars_city_traffic_jam.mp4"))
-    assert sum(d.label == "car" for d in cars) >= 3
+    assert sum(d.label == "car" for d in cars) >= 2
     for d in couple + cars:
         x, y, w, h = d.box
         assert x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= 1 + 1e-6 and y + h <= 1 + 1e-6
