@@ -91,3 +91,20 @@ def test_flat_means_nothing_to_look_at(core_results):
     horizon = blank.copy()
     horizon[130:134] = 60
     assert quality.measure(horizon).subject_box is None
+
+
+def test_a_subject_on_plain_sky_is_compared_by_the_subject(core_results):
+    """Candidates showing the plane are compared by the plane, not by where it is on the sky."""
+    import numpy as np
+
+    config = PipelineConfig()
+    plane = [
+        c for c in core_results("moviepy_airplane_fade.mp4").candidates if c.quality.subject_box
+    ]
+    assert plane
+    features = np.stack([dedup.describe(c.frame.image, c.quality.subject_box) for c in plane])
+    distance = dedup.distances(features)
+    for i, j in itertools.combinations(range(len(plane)), 2):
+        same_shot = plane[i].shot == plane[j].shot
+        limit = config.same_shot_distance if same_shot else config.duplicate_distance
+        assert distance[i, j] >= limit, (plane[i].frame.time_s, plane[j].frame.time_s)

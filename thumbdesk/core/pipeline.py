@@ -142,6 +142,23 @@ def _looks(sampled: list[_Sampled], config: PipelineConfig) -> _Looks:
     return _Looks(distance, shot)
 
 
+def _compare_subjects(kept: list[_Sampled], distance: np.ndarray) -> None:
+    """Frames that both show a subject on a plain background are as close as their subjects.
+
+    A plane crossing an empty sky is the same picture wherever it is; compared whole, the
+    plain sky makes every shift of the plane look like another picture. (Shots are still
+    found on the whole pictures.)
+    """
+    with_subject = [i for i, s in enumerate(kept) if s.metrics.subject_box is not None]
+    if len(with_subject) < 2:
+        return
+    features = np.stack(
+        [dedup.describe(kept[i].frame.image, kept[i].metrics.subject_box) for i in with_subject]
+    )
+    pairs = np.ix_(with_subject, with_subject)
+    distance[pairs] = np.minimum(distance[pairs], dedup.distances(features))
+
+
 def _in_picture(
     entry: _Sampled, box: tuple[float, float, float, float]
 ) -> tuple[Frame, QualityMetrics]:
@@ -184,6 +201,7 @@ def _cluster(
     distance = looks.distance[np.ix_(rows, rows)]
     thumbs = np.stack([dedup.picture_thumb(s.frame.image, s.metrics.content_box) for s in kept])
     distance[dedup.same_picture(thumbs)] = 0.0  # a fade or exposure change of one picture
+    _compare_subjects(kept, distance)
     groups = dedup.cluster(distance, config.duplicate_distance, config.max_candidates).members()
     scores = [quality.quality_score(s.metrics) for s in kept]
     # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
