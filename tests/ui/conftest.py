@@ -91,7 +91,7 @@ def _drop_file(target: QWidget, path: Path) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     centre = target.rect().center()
     enter = QDragEnterEvent(
-        QPointF(centre),
+        centre,
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -176,6 +176,10 @@ class CreatorActions(QObject):
         )
 
     # --- topics ------------------------------------------------------------------------
+    def _reranked(self, video: str | None, result: object) -> None:
+        if video == self.session.video_path:
+            self.reranked.emit(result)
+
     def topic_list(self) -> tuple[Topic, ...]:
         """The topic list in use (loaded from the settings the first time)."""
         if self.session.topics is None:
@@ -215,6 +219,6 @@ class CreatorActions(QObject):
             scorer,
             self.session.topics,
             self.config,
-            on_result=lambda r: self.reranked.emit(r) if video == self.session.video_path else None,
+            on_result=lambda r: self._reranked(video, r),
             on_error=lambda m, d: show_error(self.window, "Re-ranking failed", m, d),
         )

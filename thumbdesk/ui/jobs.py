@@ -117,3 +117,10 @@ def load_scorer(device: str = "auto") -> FrameScorer | None:
         return None
     scorer: FrameScorer = load_model_scorer(device)
     return scorer
+
+
+def filmstrip(path: str, count: int) -> list[tuple[int, QImage]]:
+    """Small frames across the video, as QImages for the timeline's filmstrip."""
+    from thumbdesk.core.filmstrip import filmstrip_frames
+
+    return [(index, bgr_to_qimage(image)) for index, image in filmstrip_frames(path, count)]

@@ -38,7 +38,7 @@ from thumbdesk.ui.creator_actions import CreatorActions
 from thumbdesk.ui.error_dialog import show_error
 from thumbdesk.ui.resources import app_icon, sample_clip
 from thumbdesk.ui.session import UNLOADED, Session
-from thumbdesk.ui.settings import Settings
+from thumbdesk.ui.settings import Settings, default_video_folder
 from thumbdesk.ui.start_screen import StartScreen
 from thumbdesk.ui.theme import apply_theme
 from thumbdesk.ui.workspace import Workspace
@@ -101,7 +101,8 @@ class MainWindow(QMainWindow):
         self.runner.done.connect(self._on_done)
         self.runner.failed.connect(self._on_failed)
         self.runner.busy_changed.connect(self._on_busy)
-        self.runner.cancelled.connect(lambda: self.statusBar().showMessage("Cancelled", 4000))
+        self.runner.cancelled.connect(self._on_cancelled)
+        self.workspace.banner.again_button.clicked.connect(self.analyse_again)
 
         geometry = self.settings.geometry
         if geometry is None or not self.restoreGeometry(geometry):
@@ -129,7 +130,11 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False: slot())
+
+        def run(_checked: bool = False) -> None:
+            slot()
+
+        action.triggered.connect(run)
         return action
 
     def _build_menus(self) -> None:
@@ -162,8 +167,12 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         self.topics_action = self._action("&Topics…", self.creator.edit_topics, "Ctrl+T")
         self.cancel_action = self._action("C&ancel analysis", self.cancel, "Esc")
+        self.again_action = self._action("Analyse &again", self.analyse_again, "F5")
+        edit_menu.addAction(self.workspace.scrubber.use_action)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.topics_action)
         edit_menu.addAction(self.cancel_action)
+        edit_menu.addAction(self.again_action)
         view_menu = bar.addMenu("&View")
         theme_menu = view_menu.addMenu("&Colours")
         group = QActionGroup(self)
@@ -204,6 +213,7 @@ class MainWindow(QMainWindow):
         self.copy_action.setEnabled(chosen)
         self.topics_action.setEnabled(self.result is not None and not self.runner.busy)
         self.cancel_action.setEnabled(self.runner.busy)
+        self.again_action.setEnabled(self.video_path is not None and not self.runner.busy)
         self.close_action.setEnabled(self.video_path is not None)
 
     def set_theme(self, theme: str) -> None:
@@ -257,30 +267,32 @@ class MainWindow(QMainWindow):
     # --- opening and running -----------------------------------------------------------
     def open_dialog(self) -> None:
         """File > Open."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open video", self.settings.last_folder, VIDEO_FILTER
-        )
+        folder = self.settings.last_folder
+        if not Path(folder).is_dir():
+            folder = default_video_folder()
+        path, _ = QFileDialog.getOpenFileName(self, "Open video", folder, VIDEO_FILTER)
         if path:
             self.open_video(path)
 
     def open_sample(self) -> None:
-        """Open the bundled sample clip."""
+        """Open the bundled sample clip (kept out of Recent and of the Open dialog's folder)."""
         path = sample_clip()
         if path is None:
             show_error(self, "Sample clip missing", "The sample clip is not part of this build.")
             return
-        self.open_video(str(path))
+        self.open_video(str(path), remember=False)
 
-    def open_video(self, path: str) -> None:
-        """Open a video: cancel any run, clear old results, probe and analyse it."""
+    def open_video(self, path: str, *, remember: bool = True) -> None:
+        """Open a video: cancel any run, clear old results, probe and analyse it.
+
+        A video that opens (its probe succeeds) goes into Recent unless ``remember`` is False.
+        """
         if not Path(path).is_file():
             show_error(self, "Cannot open video", f"{path} does not exist or is not a file.")
             return
         self.runner.cancel()
         probed = self.session.video_path = str(Path(path).resolve())
         self.session.result = None
-        self.settings.add_recent_file(probed)
-        self._refresh_recent()
         self._update_title()
         self.workspace.reset(probed)
         self.stack.setCurrentWidget(self.workspace)
@@ -288,7 +300,7 @@ class MainWindow(QMainWindow):
         workers.run_task(
             jobs.probe_video,
             probed,
-            on_result=lambda info: self._probed(probed, info),
+            on_result=lambda info: self._probed(probed, info, remember),
             on_error=lambda m, d: logger.info("probe failed: %s", m),
         )
         self._pending = probed
@@ -299,9 +311,20 @@ class MainWindow(QMainWindow):
         else:
             self._start_pending()
 
-    def _probed(self, path: str, info: VideoInfo) -> None:
-        if path == self.video_path:
-            self.workspace.set_info(info)
+    def _probed(self, path: str, info: VideoInfo, remember: bool) -> None:
+        if path != self.video_path:
+            return
+        self.workspace.set_info(info)
+        if remember:
+            self.settings.add_recent_file(path)
+            self._refresh_recent()
+
+    def analyse_again(self) -> None:
+        """Analyse the open video from the start (after a cancel, say); results so far stay."""
+        if self.video_path is None or self.runner.busy:
+            return
+        self._pending = self.video_path
+        self._start_pending()
 
     def _start_pending(self) -> None:
         if self._pending is None or not self.session.scorer_loaded:
@@ -328,6 +351,11 @@ class MainWindow(QMainWindow):
         if busy:
             self.workspace.banner.set_progress("starting", 0.0, "")
         self._update_actions()
+
+    def _on_cancelled(self) -> None:
+        self.statusBar().showMessage("Cancelled", 4000)
+        if self.video_path is not None:
+            self.workspace.show_cancelled()
 
     def _on_done(self, result: PipelineResult) -> None:
         self.session.result = result

@@ -7,6 +7,8 @@ them together with a caption, the topic tags and the Export / Copy buttons.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
@@ -22,6 +24,11 @@ from thumbdesk.core.types import ScoreBreakdown
 from thumbdesk.ui.theme import BACKDROP, ON_BACKDROP, SCORE_COLOURS, accent
 
 BAR_NAMES = ("Quality", "Representativeness", "Popularity")
+BAR_MEANINGS = (
+    "sharpness against the rest of the clip, exposure, detail and faces",
+    "how much of the video this frame's shot stands for",
+    "how strongly the frame shows the topics viewers click on",
+)
 
 
 class ImageView(QWidget):
@@ -80,7 +87,23 @@ class ScoreBars(QWidget):
         """Show a candidate's breakdown (None hides the bars)."""
         self._breakdown = breakdown
         self.setVisible(breakdown is not None)
+        self.setToolTip(self._explain(breakdown))
         self.update()
+
+    @staticmethod
+    def _explain(b: ScoreBreakdown | None) -> str:
+        """One line per bar: what it measures, its value and its share of the score."""
+        if b is None:
+            return ""
+        total = sum(b.weights) or 1.0
+        values = (b.quality, b.representativeness, b.popularity)
+        lines = [
+            f"{name} {value:.2f}: {meaning}; counts {weight / total * 100:.0f}% of the score"
+            for name, meaning, value, weight in zip(
+                BAR_NAMES, BAR_MEANINGS, values, b.weights, strict=True
+            )
+        ]
+        return "\n".join(lines)
 
     def values(self) -> tuple[float, float, float] | None:
         """Return the three values shown, or None."""
@@ -151,7 +174,11 @@ class PreviewPane(QWidget):
         self.caption.setFont(font)
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
-        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.tags = QLabel("")
+        self.tags.setWordWrap(True)
+        self.tags.setTextFormat(Qt.TextFormat.RichText)
+        self.tags.setToolTip("Topics seen in this frame, with how strongly each one shows")
         self.bars = ScoreBars()
         self.bars.setVisible(False)
         self.export_button = QPushButton("Export…")
@@ -172,6 +199,7 @@ class PreviewPane(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.detail)
+        layout.addWidget(self.tags)
         layout.addWidget(self.bars)
 
     def set_actions_enabled(self, enabled: bool) -> None:
@@ -191,13 +219,14 @@ class PreviewPane(QWidget):
         self.view.set_image(image, "" if image is not None else "The chosen frame shows here")
         self.caption.setText(caption)
         colour = accent(self.palette()).name()
-        parts = [detail] if detail else []
-        if tags:
-            chips = " ".join(
-                f"<span style='color:{colour}'>#{word}</span>&nbsp;{score:.2f}"
-                for word, score in tags
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.tags.setText(
+            " ".join(
+                f"<span style='color:{colour}'>#{html.escape(word)}</span>&nbsp;{score:.2f}"
+                for word, score in tags or ()
             )
-            parts.append(chips)
-        self.detail.setText("<br>".join(parts))
+        )
+        self.tags.setVisible(bool(tags))
         self.bars.set_breakdown(breakdown)
         self.set_actions_enabled(image is not None)

@@ -1,9 +1,10 @@
-"""Timeline scrubber: a frame-accurate slider over the whole video, and "Use this frame".
+"""Timeline: a filmstrip over a frame-accurate slider, and "Use this frame" (U, or Enter).
 
 Dragging is throttled with ``superqt.utils.qthrottled``; each requested frame is read by
 ``core.decode.FrameReader`` in a worker, one read at a time, always jumping to the latest
 request (so a fast drag never queues up stale reads). Arrow keys step one frame, Page Up/Down
-one second. Candidate positions are marked on the track.
+one second; a click on the groove or the filmstrip goes straight there. Candidate positions are
+marked on the filmstrip.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPolygonF
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -25,57 +26,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thumbdesk.ui import workers
+from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.candidate_model import bgr_to_qimage, format_time
-from thumbdesk.ui.theme import GOLD
+from thumbdesk.ui.filmstrip import Filmstrip, slider_value_at
 
 logger = logging.getLogger(__name__)
 
+FILMSTRIP_TILES = 16
 
-class MarkedSlider(QSlider):
-    """A horizontal slider that marks candidate frames under its groove."""
+
+class JumpSlider(QSlider):
+    """A horizontal slider that goes straight to a click on its groove (and drags on from there)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
-        self._markers: list[int] = []
-        self._best: int | None = None
-        self.setMinimumHeight(30)
+        self.setMinimumHeight(24)
 
-    def set_markers(self, frames: Sequence[int], best: int | None) -> None:
-        """Frame indexes to mark; ``best`` is drawn in gold."""
-        self._markers = list(frames)
-        self._best = best
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Paint the slider, then a small triangle per marked frame."""
-        super().paintEvent(event)
-        if not self._markers or self.maximum() <= self.minimum():
-            return
-        opt = QStyleOptionSlider()
-        self.initStyleOption(opt)
-        style = self.style()
-        groove = style.subControlRect(
-            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderGroove, self
-        )
-        handle = style.subControlRect(
-            QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
-        )
-        span = groove.width() - handle.width()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        y = float(self.height() - 1)
-        for frame in self._markers:
-            x = (
-                groove.left()
-                + handle.width() / 2
-                + QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), frame, span)
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        """A click on the groove goes there, not one page towards it."""
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
             )
-            painter.setBrush(GOLD if frame == self._best else self.palette().highlight())
-            painter.drawPolygon(
-                QPolygonF([QPointF(x, y - 6), QPointF(x - 4, y), QPointF(x + 4, y)])
-            )
+            if not handle.contains(event.position().toPoint()):
+                self.setValue(slider_value_at(self, event.position().x()))
+        super().mousePressEvent(event)
 
 
 def _read_frame(reader: Any, index: int) -> tuple[int, np.ndarray, QImage]:
@@ -85,7 +62,7 @@ def _read_frame(reader: Any, index: int) -> tuple[int, np.ndarray, QImage]:
 
 
 class Scrubber(QWidget):
-    """Slider + time label + "Use this frame" over one open video."""
+    """Filmstrip, slider, time label and "Use this frame" over one open video."""
 
     frame_shown = Signal(int, float, object)
     """(frame index, time in seconds, QImage) each time a scrubbed frame is decoded."""
@@ -95,22 +72,39 @@ class Scrubber(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.slider = MarkedSlider()
+        self.slider = JumpSlider()
         self.slider.setSingleStep(1)
-        self.slider.setToolTip("Scrub the video (← → step one frame, PgUp/PgDn one second)")
+        self.slider.setToolTip(
+            "Scrub the video (← → step one frame, PgUp/PgDn one second, Enter uses the frame)"
+        )
         self.slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.filmstrip = Filmstrip(self.slider)
+        self.filmstrip.seek_requested.connect(self.seek)
         self.time_label = QLabel(format_time(0.0))
         self.time_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("0:00.00 · 00000"))
+        self.use_action = QAction("&Use this frame", self)
+        self.use_action.setShortcut("U")
+        self.use_action.setToolTip("Choose the frame under the slider instead of a candidate (U)")
+        self.use_action.triggered.connect(self._use_current)
+        on_slider = QAction(self.slider)  # Enter / Return while the slider has the focus
+        on_slider.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        on_slider.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        on_slider.triggered.connect(self.use_action.trigger)
+        self.slider.addAction(on_slider)
         self.use_button = QPushButton("Use this frame")
-        self.use_button.setToolTip("Choose the frame under the slider instead of a candidate")
-        self.use_button.clicked.connect(lambda: self.use_frame.emit(self.slider.value()))
-        layout = QHBoxLayout(self)
+        self.use_button.setToolTip(self.use_action.toolTip())
+        self.use_button.clicked.connect(self.use_action.trigger)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.time_label)
-        layout.addWidget(self.use_button)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.filmstrip, 0, 0)
+        layout.addWidget(self.slider, 1, 0)
+        layout.addWidget(self.time_label, 1, 1)
+        layout.addWidget(self.use_button, 1, 2)
+        layout.setColumnStretch(0, 1)
 
         self._path: str | None = None
+        self._strip_path: str | None = None
         self._markers: tuple[list[int], int | None] = ([], None)
         self._reader: Any = None
         self._generation = 0
@@ -119,17 +113,27 @@ class Scrubber(QWidget):
         self._frame: tuple[int, np.ndarray, QImage] | None = None
         self._throttled: Any = None  # superqt's qthrottled, made on first drag
         self.slider.valueChanged.connect(self._on_value)
-        self.setEnabled(False)
+        self._set_open(False)
+
+    def _use_current(self) -> None:
+        self.use_frame.emit(self.slider.value())
+
+    def _set_open(self, is_open: bool) -> None:
+        self.setEnabled(is_open)
+        self.use_action.setEnabled(is_open)
 
     # --- opening and closing -----------------------------------------------------------
     def open_video(self, path: str, frame_times_s: Sequence[float] = ()) -> None:
         """Open a frame reader on a video (in a worker); the slider spans its frames.
 
         ``frame_times_s`` (from a finished run) makes seeking exact on variable frame rates;
-        reopening with them keeps the slider where it is.
+        reopening the same video with them keeps the slider, marks and filmstrip.
         """
-        keep = self.slider.value() if path == self._path else 0
-        self.close_video()
+        same = path == self._path
+        keep = self.slider.value() if same else 0
+        self._close_reader()
+        if not same:
+            self._clear_view()
         self._path = path
         gen = self._generation
         times = tuple(frame_times_s)
@@ -144,9 +148,9 @@ class Scrubber(QWidget):
             self.slider.setPageStep(max(1, round(float(reader.fps))))
             self.slider.setValue(min(keep, self.slider.maximum()))
             self.slider.blockSignals(False)
-            self.slider.set_markers(*self._markers)
+            self.filmstrip.set_markers(*self._markers)
             self._update_label(self.slider.value())
-            self.setEnabled(True)
+            self._set_open(True)
             if self._pending is not None:
                 self._start_read(self._pending)
 
@@ -155,17 +159,45 @@ class Scrubber(QWidget):
         workers.run_task(
             FrameReader, path, times or None, on_result=opened, on_error=self.failed.emit
         )
+        if self._strip_path != path:
+            self._strip_path = path
+            workers.run_task(
+                jobs.filmstrip,
+                path,
+                FILMSTRIP_TILES,
+                on_result=lambda tiles: self._strip_ready(path, tiles),
+                on_error=lambda m, d: logger.info("filmstrip: %s", m),
+            )
+
+    def _strip_ready(self, path: str, tiles: list[tuple[int, QImage]]) -> None:
+        if path == self._strip_path:
+            self.filmstrip.set_tiles(tiles)
 
     def close_video(self) -> None:
-        """Forget the current video; an in-flight read closes the reader when it ends."""
+        """Forget the current video: no reader, an empty timeline."""
+        self._close_reader()
+        self._clear_view()
+
+    def _close_reader(self) -> None:
+        """Drop the reader; an in-flight read closes it when it ends."""
         self._generation += 1
         self._pending = None
         self._frame = None
         self._path = None
-        self.setEnabled(False)
+        self._set_open(False)
         if self._reader is not None and not self._reading:
             self._reader.close()
         self._reader = None  # a read in flight closes its reader when it finishes
+
+    def _clear_view(self) -> None:
+        self._strip_path = None
+        self._markers = ([], None)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.setValue(0)
+        self.slider.blockSignals(False)
+        self.filmstrip.clear()
+        self.time_label.setText(format_time(0.0))
 
     @property
     def path(self) -> str | None:
@@ -179,13 +211,21 @@ class Scrubber(QWidget):
         return index / 25.0
 
     def set_markers(self, frames: Sequence[int], best: int | None) -> None:
-        """Mark candidate frames on the track."""
+        """Mark candidate frames on the filmstrip; ``best`` in gold."""
         self._markers = (list(frames), best)
-        self.slider.set_markers(frames, best)
+        self.filmstrip.set_markers(frames, best)
+
+    def markers(self) -> tuple[list[int], int | None]:
+        """The marked candidate frames and the best one."""
+        return list(self._markers[0]), self._markers[1]
 
     def current_frame(self) -> tuple[int, np.ndarray, QImage] | None:
         """(index, full-res BGR, QImage) of the last decoded frame."""
         return self._frame
+
+    def seek(self, index: int) -> None:
+        """Move the slider (and decode that frame)."""
+        self.slider.setValue(index)
 
     def show_position(self, index: int) -> None:
         """Put the slider and time label on a frame shown elsewhere, without decoding it."""
@@ -194,9 +234,9 @@ class Scrubber(QWidget):
         self.slider.blockSignals(False)
         self._update_label(index)
 
-    def seek(self, index: int) -> None:
-        """Move the slider (and decode that frame)."""
-        self.slider.setValue(index)
+    def decode(self, index: int) -> None:
+        """Decode frame ``index`` (``frame_shown`` follows), wherever the slider is."""
+        self._request(index)
 
     # --- reading -----------------------------------------------------------------------
     def _update_label(self, index: int) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import overload
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,12 @@ SETTINGS_ENV = "THUMBDESK_SETTINGS"
 """Environment variable naming an INI file to use instead of the user's settings."""
 
 MAX_RECENT = 8
+
+
+def default_video_folder() -> str:
+    """Where the Open dialog starts before any video was opened: Videos, else home."""
+    movies = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+    return movies if movies and Path(movies).is_dir() else str(Path.home())
 
 
 class StrSetting:
@@ -63,8 +69,8 @@ class StrSetting:
 class Settings:
     """Typed accessors over a QSettings store."""
 
-    last_folder = StrSetting("paths/last_folder", lambda: str(Path.home()))
-    """Folder of the last video opened (start of the Open dialog)."""
+    last_folder = StrSetting("paths/last_folder", default_video_folder)
+    """Folder of the last real video opened (start of the Open dialog)."""
     export_folder = StrSetting("paths/export_folder")
     """Folder of the last export ("" when never exported)."""
     topics_file = StrSetting("topics/file")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -13,8 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from thumbdesk.ui.theme import is_dark
 
 
 class DropZone(QWidget):
@@ -129,13 +136,22 @@ class StartScreen(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        # The application's palette, not this widget's: right after a scheme change the
+        # widget's own palette still holds the old scheme.
+        link = QGuiApplication.palette().color(QPalette.ColorRole.Link)
         for path in paths[:5]:
             button = QPushButton(Path(path).name)
             button.setFlat(True)
             button.setToolTip(path)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            colour = "#8fb4ff" if is_dark(self.palette()) else "#2457c5"
-            button.setStyleSheet(f"QPushButton {{ color: {colour}; }}")
+            palette = button.palette()  # the scheme's link colour, light or dark
+            palette.setColor(QPalette.ColorRole.ButtonText, link)
+            button.setPalette(palette)
             button.clicked.connect(lambda _=False, p=path: self.recent_requested.emit(p))
             self.recent_box.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.recent_title.setVisible(bool(paths))
+
+    def recent_buttons(self) -> list[QPushButton]:
+        """The recent-file links shown."""
+        items = (self.recent_box.itemAt(i) for i in range(self.recent_box.count()))
+        return [w for item in items if item and isinstance(w := item.widget(), QPushButton)]

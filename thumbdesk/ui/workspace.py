@@ -11,18 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -33,6 +30,7 @@ from thumbdesk.core.types import Candidate, PipelineResult, Rejection, VideoInfo
 from thumbdesk.ui.candidate_delegate import CandidateDelegate
 from thumbdesk.ui.candidate_model import CandidateModel, format_time
 from thumbdesk.ui.preview import PreviewPane
+from thumbdesk.ui.run_banner import RunBanner
 from thumbdesk.ui.scrubber import Scrubber
 
 logger = logging.getLogger(__name__)
@@ -63,50 +61,43 @@ class Choice:
         return self.candidate.topics.subject_centre if self.candidate else None
 
 
-class RunBanner(QFrame):
-    """Stage name, progress bar and Cancel, shown while the pipeline runs."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("runBanner")
-        self.stage = QLabel("Starting…")
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.bar.setTextVisible(False)
-        self.bar.setFixedHeight(8)
-        self.cancel_button = QPushButton("Cancel")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.addWidget(self.stage)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.cancel_button)
-
-    def set_progress(self, stage: str, fraction: float, message: str) -> None:
-        """Show a progress event."""
-        text = stage[:1].upper() + stage[1:]
-        self.stage.setText(f"{text}: {message}" if message else f"{text}…")
-        self.bar.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
-
-
 class CandidateGrid(QListView):
-    """The candidate grid, with a hint painted while it is still empty."""
+    """The candidate grid, with a hint (a label over the viewport) while it is still empty."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.placeholder = ""
+        self.hint = QLabel("")
+        self.hint.setObjectName("gridHint")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self.viewport())
+        layout.setContentsMargins(20, 20, 20, 20)
+        layout.addWidget(self.hint)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Cards, or the placeholder text while there are none."""
-        super().paintEvent(event)
+    @property
+    def placeholder(self) -> str:
+        """The hint shown while there is no candidate."""
+        return self.hint.text()
+
+    @placeholder.setter
+    def placeholder(self, text: str) -> None:
+        self.hint.setText(text)
+        self._update_hint()
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802
+        """Show the hint only while the model is empty."""
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+                signal.connect(self._update_hint)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
         model = self.model()
-        if self.placeholder and (model is None or model.rowCount() == 0):
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(
-                self.viewport().rect().adjusted(20, 20, -20, -20),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self.placeholder,
-            )
+        empty = model is None or model.rowCount() == 0
+        self.hint.setVisible(empty and bool(self.hint.text()))
 
 
 class Workspace(QWidget):
@@ -155,7 +146,7 @@ class Workspace(QWidget):
         self.preview = PreviewPane()
         self.scrubber = Scrubber()
         self.scrubber.frame_shown.connect(self._on_scrubbed)
-        self.scrubber.use_frame.connect(self.use_scrubbed_frame)
+        self.scrubber.use_frame.connect(self._on_use_frame)
 
         header = QHBoxLayout()
         header.addWidget(self.summary, 1)
@@ -182,7 +173,6 @@ class Workspace(QWidget):
         self._choice: Choice | None = None
         self._rejections: tuple[Rejection, ...] = ()
         self._user_picked = False
-        self._use_when_ready: int | None = None
         self._programmatic = False
 
     # --- state -------------------------------------------------------------------------
@@ -196,7 +186,6 @@ class Workspace(QWidget):
         self.model.clear()
         self._choice = None
         self._user_picked = False
-        self._use_when_ready = None
         self._rejections = ()
         self.rejected_list.clear()
         self.rejected_action.setText("Rejected frames")
@@ -206,8 +195,21 @@ class Workspace(QWidget):
         self.grid.placeholder = (
             "Candidates appear here as soon as the shots are sorted out." if path else ""
         )
-        self.grid.viewport().update()
+        self.banner.setVisible(False)
         self.scrubber.close_video()
+
+    def show_cancelled(self) -> None:
+        """The run was cancelled: keep what it found, say so, offer to analyse again."""
+        found = self.model.rowCount()
+        self.banner.set_cancelled(found)
+        self.banner.setVisible(True)
+        self.grid.placeholder = "Cancelled before any candidate was found."
+        if self._choice is None:
+            self.preview.show_frame(
+                None,
+                "Analysis cancelled",
+                "Press “Analyse again” (F5) to look for the best frames, or scrub the timeline.",
+            )
 
     def set_video(self, path: str) -> None:
         """Open the timeline on a video, before any result."""
@@ -230,9 +232,11 @@ class Workspace(QWidget):
             row = self.model.row_of_frame(keep)
             if row >= 0:
                 self._select_row(row)
+                self._choose_row(row, self._choice.full_res if self._choice else None)
             return
         if candidates:
             self._select_row(0)  # the top pick, preselected
+            self._choose_row(0)
 
     def set_result(self, result: PipelineResult) -> None:
         """Show the final result: ranked candidates, rejected frames and a summary."""
@@ -266,11 +270,21 @@ class Workspace(QWidget):
 
     # --- choosing ----------------------------------------------------------------------
     def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
+        """Highlight a card without choosing it (the caller chooses)."""
         self._programmatic = True
         try:
             self.grid.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            self._programmatic = False
+
+    def _unselect(self) -> None:
+        """No card highlighted (so clicking any card, the last one too, chooses it)."""
+        self._programmatic = True
+        try:
+            self.grid.selectionModel().setCurrentIndex(
+                QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
             )
         finally:
             self._programmatic = False
@@ -281,22 +295,25 @@ class Workspace(QWidget):
         self._select_row(row)
         self._choose_row(row)
 
-    def _on_current(self, current: object, _previous: object) -> None:
-        row = current.row() if hasattr(current, "row") else -1
-        if not self._programmatic and row >= 0:
-            self._user_picked = True  # a click or a key press: keep it across re-ranks
-        self._choose_row(row)
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._programmatic or not current.isValid():
+            return
+        self._user_picked = True  # a click or a key press: keep it across re-ranks
+        self._choose_row(current.row())
 
-    def _choose_row(self, row: int) -> None:
+    def _choose_row(self, row: int, full_res: np.ndarray | None = None) -> None:
         cand = self.model.candidate(row)
         image = self.model.image(row)
         if cand is None or image is None:
             return
-        self._choice = Choice(cand.frame.index, cand.frame.time_s, image, candidate=cand)
+        self._choice = Choice(cand.frame.index, cand.frame.time_s, image, cand, full_res)
         self._show_choice()
         self.scrubber.show_position(cand.frame.index)
         self._scroll_rejected_near(cand.frame.index)
         self.choice_changed.emit()
+
+    def _rejection(self, frame_index: int) -> Rejection | None:
+        return next((r for r in self._rejections if r.frame_index == frame_index), None)
 
     def _show_choice(self) -> None:
         choice = self._choice
@@ -304,14 +321,27 @@ class Workspace(QWidget):
             return
         cand = choice.candidate
         if cand is None:
+            detail = "From the timeline: Export and Copy use this frame."
+            rejection = self._rejection(choice.frame_index)
+            if rejection is not None:
+                reason = REASONS.get(rejection.reason, rejection.reason)
+                detail = f"Rejected as {reason}" + (
+                    f" ({rejection.detail}). " if rejection.detail else ". "
+                )
+                detail += "Export and Copy use it all the same."
             self.preview.show_frame(
                 choice.image,
                 f"Frame {choice.frame_index} · {format_time(choice.time_s)}",
-                "Chosen on the timeline.",
+                detail,
             )
             return
         rank = self.model.row_of_frame(cand.frame.index) + 1
-        detail = f"Score {cand.score * 100:.0f} · shot of {cand.cluster_size} similar frames"
+        shot = (
+            "a shot of its own"
+            if cand.cluster_size <= 1
+            else f"shot of {cand.cluster_size} similar frames"
+        )
+        detail = f"Score {cand.score * 100:.0f} · {shot}"
         if cand.topics.faces:
             detail += f" · {cand.topics.faces} face(s)"
         if cand.flagged:
@@ -325,35 +355,34 @@ class Workspace(QWidget):
         )
 
     def _on_scrubbed(self, index: int, time_s: float, image: QImage) -> None:
-        if self._use_when_ready == index:
-            self._use_when_ready = None
-            self.use_scrubbed_frame(index)
+        """The frame on screen is the one Export and Copy act on."""
+        frame = self.scrubber.current_frame()
+        bgr = frame[1] if frame is not None and frame[0] == index else None
+        self._user_picked = True
+        row = self.model.row_of_frame(index)
+        if row >= 0:  # a candidate's frame: show it as that candidate
+            self._select_row(row)
+            self._choose_row(row, bgr)
             return
-        if self._choice is not None and self._choice.frame_index == index:
-            if self._choice.candidate is None:
-                self._show_choice()
-            return
-        reason = next((r for r in self._rejections if r.frame_index == index), None)
-        note = "Press “Use this frame” to choose it."
-        if reason is not None:
-            note = f"Rejected: {REASONS.get(reason.reason, reason.reason)}. " + note
-        self.preview.show_frame(image, f"Frame {index} · {format_time(time_s)}", note)
-        self.preview.set_actions_enabled(False)
+        self._unselect()
+        self._choice = Choice(index, time_s, image, None, bgr)
+        self._show_choice()
+        self._scroll_rejected_near(index)
+        self.choice_changed.emit()
+
+    def _on_use_frame(self, index: int) -> None:
+        self.use_scrubbed_frame(index)
 
     def use_scrubbed_frame(self, index: int | None = None) -> bool:
-        """Make the frame under the slider the choice (once it is decoded)."""
+        """Choose the frame under the slider: now if it is decoded, else once it is."""
+        index = self.scrubber.slider.value() if index is None else index
         frame = self.scrubber.current_frame()
-        if frame is None or (index is not None and frame[0] != index):
+        if frame is None or frame[0] != index:
             logger.debug("frame %s not decoded yet: choosing it when it is", index)
-            self._use_when_ready = index if index is not None else self.scrubber.slider.value()
+            self.scrubber.decode(index)
             return False
-        frame_index, bgr, image = frame
-        self._user_picked = True
-        self.grid.selectionModel().clearSelection()
-        time_s = self.scrubber.time_of(frame_index)
-        self._choice = Choice(frame_index, time_s, image, None, bgr)
-        self._show_choice()
-        self.choice_changed.emit()
+        frame_index, _bgr, image = frame
+        self._on_scrubbed(frame_index, self.scrubber.time_of(frame_index), image)
         return True
 
     def _scroll_rejected_near(self, frame_index: int) -> None:
