@@ -224,3 +224,16 @@ def test_opencv_fallback_finds_the_same_faces(
         assert len(ours) == len(theirs) >= 1
         for a, b in zip(ours, theirs, strict=True):
             assert np.allclose(a.box, b.box, atol=1e-4)
+
+
+def test_one_person_is_one_piece_of_popularity(scorer: Scorer) -> None:
+    """A face is woman, face, selfie and smile at once: it counts once, as its best word."""
+    image = cv2.imread(str(EVAL / "photos" / "man_woman_couple_event.jpg"))
+    ev = scorer.evidence([to_working_size(image, 480)])[0]
+    base = [Topic("car", 4.0), Topic("woman", 1.0)]  # woman weighs half of the heaviest word
+    people = [Topic(w, 1.0) for w in ("man", "couple", "face", "selfie", "smile")]
+    one = scorer.score_topics(ev, base)
+    every = scorer.score_topics(ev, base + people)
+    assert {"woman", "man", "couple"} <= set(tags(every, 8))
+    assert 0.3 < one.popularity < 0.7  # not saturated: a second person word would show
+    assert every.popularity == pytest.approx(one.popularity)
