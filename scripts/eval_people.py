@@ -7,7 +7,8 @@ brought to the pipeline's working size (long side 480), then:
   judged (>= GENDER_MIN_PX), how often P(female) > 0.5 matches the item's labels, on items
   whose labels name only women / girls or only men / boys;
 - people found: on items whose labels hold a people word, how often NanoDet
-  (thumbdesk.ml.detector) and MoveNet (thumbdesk.ml.pose) find at least one person;
+  (thumbdesk.ml.detector) finds at least one person, and on the others how often it finds
+  one anyway;
 - milliseconds per frame of each model (ONNX Runtime; the machine may be loaded).
 
 Usage: ``python scripts/eval_people.py [--eval DIR] [--verbose]``
@@ -29,7 +30,6 @@ from thumbdesk.core.decode import to_working_size
 from thumbdesk.ml.detector import ObjectDetector
 from thumbdesk.ml.faces import FaceDetector
 from thumbdesk.ml.people import PeopleAttributes
-from thumbdesk.ml.pose import PoseDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 FEMALE = {"woman", "girl", "women"}
@@ -64,24 +64,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     labels: dict[str, list[str]] = json.loads((args.eval / "LABELS.json").read_text())
-    faces_det, people, objects, poses = (
+    faces_det, people, objects = (
         FaceDetector(upscale_small=True),
         PeopleAttributes(),
         ObjectDetector(),
-        PoseDetector(),
     )
     ms: dict[str, list[float]] = defaultdict(list)
     gender_hits = gender_total = 0
-    found = {"nanodet": 0, "movenet": 0, "either": 0}
+    found = 0
     people_items = 0
-    false_person = {"nanodet": 0, "movenet": 0}
+    false_person = 0
     no_people_items = 0
     for item, words in sorted(labels.items()):
         want = set(words)
         female_only = bool(want & FEMALE) and not want & MALE
         male_only = bool(want & MALE) and not want & FEMALE
         has_people = bool(want & PEOPLE)
-        item_found = {"nanodet": False, "movenet": False}
+        item_found = False
         notes = []
         for img in frames(args.eval / item):
             t0 = time.perf_counter()
@@ -91,15 +90,11 @@ def main(argv: list[str] | None = None) -> int:
             t2 = time.perf_counter()
             dets = objects.detect(img)
             t3 = time.perf_counter()
-            found_poses = poses.detect(img)
-            t4 = time.perf_counter()
             ms["yunet"].append((t1 - t0) * 1e3)
             if any(a.female is not None for a in attrs):
                 ms["faceres+emotion (frames with a judged face)"].append((t2 - t1) * 1e3)
             ms["nanodet"].append((t3 - t2) * 1e3)
-            ms["movenet"].append((t4 - t3) * 1e3)
-            item_found["nanodet"] |= any(d.label == "person" for d in dets)
-            item_found["movenet"] |= bool(found_poses)
+            item_found |= any(d.label == "person" for d in dets)
             for a in attrs:
                 if a.female is None:
                     continue
@@ -111,32 +106,22 @@ def main(argv: list[str] | None = None) -> int:
                     f"+-{a.age_spread:.0f}"
                     + (f" happy={a.happy:.2f}" if a.happy is not None else "")
                 )
-            notes.append(
-                "det: "
-                + ", ".join(f"{d.label} {d.score:.2f}" for d in dets[:6])
-                + f" | poses {len(found_poses)}"
-            )
+            notes.append("det: " + ", ".join(f"{d.label} {d.score:.2f}" for d in dets[:6]))
         if has_people:
             people_items += 1
-            for k in ("nanodet", "movenet"):
-                found[k] += item_found[k]
-            found["either"] += item_found["nanodet"] or item_found["movenet"]
+            found += item_found
         else:
             no_people_items += 1
-            for k in ("nanodet", "movenet"):
-                false_person[k] += item_found[k]
+            false_person += item_found
         if args.verbose:
             print(f"{item}: {' '.join(words)}")
             for n in notes:
                 print(f"    {n}")
     print(f"gender on judged faces of single-gender items: {gender_hits}/{gender_total}")
+    print(f"items with people words where NanoDet found a person: {found} of {people_items}")
     print(
-        f"items with people words where a person was found: nanodet {found['nanodet']}, "
-        f"movenet {found['movenet']}, either {found['either']} of {people_items}"
-    )
-    print(
-        f"items without people words where a person was found: nanodet "
-        f"{false_person['nanodet']}, movenet {false_person['movenet']} of {no_people_items}"
+        f"items without people words where NanoDet found a person: {false_person} of "
+        f"{no_people_items}"
     )
     for name, vals in ms.items():
         print(f"{name}: median {statistics.median(vals):.1f} ms over {len(vals)} frames")

@@ -28,7 +28,6 @@ TEXT = "text_embeddings.npz"
 FACERES = "people_faceres_deep.onnx"
 NANODET = "people_nanodet_coco.onnx"
 EMOTION = "people_emotion.onnx"
-MOVENET = "people_movenet_multipose.onnx"
 TEXT_ENCODER = "minilm_l6_int8.onnx"
 TEXT_VOCAB = "minilm_vocab.txt"
 
