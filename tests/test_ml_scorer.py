@@ -237,3 +237,17 @@ def test_one_person_is_one_piece_of_popularity(scorer: Scorer) -> None:
     assert {"woman", "man", "couple"} <= set(tags(every, 8))
     assert 0.3 < one.popularity < 0.7  # not saturated: a second person word would show
     assert every.popularity == pytest.approx(one.popularity)
+
+
+def test_a_tagged_object_is_a_subject_for_the_crop(scorer: Scorer) -> None:
+    """The dog of a "dog" tag is kept by reframing, like a face."""
+    image = cv2.imread(str(EVAL / "photos" / "person_dog_horse_field.jpg"))
+    ev = scorer.evidence([to_working_size(image, 480)])[0]
+    ft = scorer.score_topics(ev, default_topics())
+    assert "dog" in tags(ft, 8)
+    dogs = [d.box for d in ev.objects if d.label == "dog" and d.score >= 0.35]
+    assert dogs and set(dogs) <= set(ft.subject_boxes)
+    no_dog = scorer.score_topics(
+        ev, [t for t in default_topics() if t.word not in ("dog", "puppy")]
+    )
+    assert not set(dogs) & set(no_dog.subject_boxes)

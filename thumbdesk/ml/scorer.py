@@ -245,8 +245,8 @@ class Scorer:
             topics=tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in tags),
             faces=len(ev.faces),
             face_quality=face_quality(main) if main else None,
-            subject_box=subject,
-            subject_boxes=_subject_boxes(ev),
+            subject_box=subject or _object_box(ev, table, tags),
+            subject_boxes=_subject_boxes(ev) + _tagged_objects(ev, table, tags),
         )
 
 
@@ -298,6 +298,22 @@ def _subject_box(face: Face) -> tuple[float, float, float, float]:
     x0, y0 = max(0.0, x - w), max(0.0, y - 0.6 * h)
     x1, y1 = min(1.0, x + 2 * w), min(1.0, y + 2.2 * h)
     return (x0, y0, x1 - x0, y1 - y0)
+
+
+def _tagged_objects(
+    ev: Evidence, table: _TopicTable, tags: Sequence[int]
+) -> tuple[tuple[float, float, float, float], ...]:
+    """Boxes of the detected objects a shown tag rests on (the dog of "dog"), surest first."""
+    wanted = {label for i in tags for label in table.map.objects[i]} - {"person"}
+    return tuple(d.box for d in ev.objects if d.label in wanted and d.score >= OBJECT_LOW)
+
+
+def _object_box(
+    ev: Evidence, table: _TopicTable, tags: Sequence[int]
+) -> tuple[float, float, float, float] | None:
+    """The largest tagged object, the crop's default subject when no person is seen."""
+    boxes = _tagged_objects(ev, table, tags)
+    return max(boxes, key=lambda b: b[2] * b[3]) if boxes else None
 
 
 def _subject_boxes(ev: Evidence) -> tuple[tuple[float, float, float, float], ...]:
