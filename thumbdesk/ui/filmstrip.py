@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider, QWidget
 
 from thumbdesk.ui.theme import BACKDROP, GOLD, ON_OVERLAY, OVERLAY
@@ -133,15 +141,23 @@ class Filmstrip(QWidget):
         painter.restore()
         if slider.maximum() <= slider.minimum():
             return
+        painter.setPen(Qt.PenStyle.NoPen)
+        top = band.top()
         for frame in [*(f for f in self._markers if f != self._best), self._best]:
             if frame is None:
                 continue
             x = self.x_of(frame)
             colour = GOLD if frame == self._best else self.palette().highlight().color()
-            painter.setPen(QPen(OVERLAY, 5))
-            painter.drawLine(int(x), int(band.top()) + 1, int(x), int(band.top()) + 12)
-            painter.setPen(QPen(colour, 3))
-            painter.drawLine(int(x), int(band.top()) + 1, int(x), int(band.top()) + 12)
+            painter.setBrush(OVERLAY)  # an outline, so the mark shows on any picture
+            painter.drawPolygon(
+                QPolygonF([QPointF(x - 7, top), QPointF(x + 7, top), QPointF(x, top + 11)])
+            )
+            painter.fillRect(QRectF(x - 2, top, 4, band.height()), OVERLAY)
+            painter.setBrush(colour)
+            painter.drawPolygon(
+                QPolygonF([QPointF(x - 5, top), QPointF(x + 5, top), QPointF(x, top + 8)])
+            )
+            painter.fillRect(QRectF(x - 1, top, 2, band.height()), colour)
         x = self.x_of(slider.value())
         painter.setPen(QPen(OVERLAY, 4))
         painter.drawLine(int(x), 0, int(x), self.height())
