@@ -238,16 +238,20 @@ def test_app_falls_back_to_default_topics(
     tmp_path: Path, content: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
     from thumbdesk.core.topics import load_topics
-    from thumbdesk.ui.jobs import initial_topics
+    from thumbdesk.ui.settings import Settings
+    from thumbdesk.ui.topic_lists import load_active
 
     bad = tmp_path / "topics.csv"
     bad.write_bytes(content)
+    settings = Settings(tmp_path / "settings.ini")
+    settings.topics_file = str(bad)
     shown: list[str] = []
     with caplog.at_level(logging.WARNING):
-        topics = initial_topics(str(bad), shown.append)
+        topics = load_active(settings, shown.append)
     assert topics == load_topics(None)
     assert "using the built-in list" in caplog.text
     assert len(shown) == 1 and "using the built-in list" in shown[0]  # the window shows it
+    assert settings.topics_file == ""  # forgotten, so the next start does not warn again
 
 
 # A corrupt @Variant makes Qt warn while loading it; the point is that nothing raises.

@@ -21,7 +21,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from thumbdesk.core.types import Adjustments, ExportRequest, PipelineConfig, Topic
-from thumbdesk.ui import jobs, workers
+from thumbdesk.ui import jobs, topic_lists, workers
 from thumbdesk.ui.error_dialog import show_error
 from thumbdesk.ui.export_dialog import ExportDialog
 from thumbdesk.ui.session import Session
@@ -39,6 +39,8 @@ class CreatorActions(QObject):
     """Path written by an export (a list of paths when every size is written at once)."""
     export_failed = Signal(str)
     """One-line message of a failed export."""
+    topics_changed = Signal(str)
+    """The name of the topic list in use, each time it is loaded or changed."""
     reranked = Signal(object)
     """The PipelineResult re-ranked with a new topic list (for the video still open)."""
 
@@ -59,6 +61,7 @@ class CreatorActions(QObject):
         self.status = status
         self.window = window
         """Parent of the dialogs."""
+        self._topics_warning = ""
         self._memory: dict[str, Any] = {"video": None, "title": None, "adjust": {}}
 
     # --- export ------------------------------------------------------------------------
@@ -179,34 +182,51 @@ class CreatorActions(QObject):
     def _reranked(self, video: str | None, result: object) -> None:
         if video == self.session.video_path:
             self.reranked.emit(result)
+        if self._topics_warning:  # after the window's "ready" message, so it stays in view
+            self.status.showMessage(self._topics_warning, 30_000)
+            self._topics_warning = ""
 
     def topic_list(self) -> tuple[Topic, ...]:
         """The topic list in use (loaded from the settings the first time)."""
         if self.session.topics is None:
             try:
-                self.session.topics = jobs.initial_topics(
-                    self.settings.topics_file, lambda msg: self.status.showMessage(msg, 30_000)
+                self.session.topics = topic_lists.load_active(
+                    self.settings, lambda msg: self.status.showMessage(msg, 30_000)
                 )
             except Exception as exc:  # no topic list at all: still rank by quality
                 logger.warning("no topic list: %s", exc)
                 self.session.topics = ()
+            self.topics_changed.emit(topic_lists.list_name(self.settings))
         return self.session.topics
+
+    def use_preset(self, preset: str) -> None:
+        """Rank with an audience preset from now on (re-ranking the open result)."""
+        topics = topic_lists.choose_preset(self.settings, preset)
+        self._use_topics(topics)
 
     def edit_topics(self) -> TopicsDialog | None:
         """Ctrl+T: edit the topic list; accepting re-ranks without decoding again."""
         if self.session.result is None:
             return None
         dialog = TopicsDialog(self.topic_list(), self.settings.topics_file, self.window)
+        name = topic_lists.list_name(self.settings)
+        dialog.setWindowTitle(f"Topics: {name}")
+        dialog.file_label.setText(name)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_topics(dialog.topics(), dialog.topics_file))
         dialog.open()
         return dialog
 
     def apply_topics(self, topics: tuple[Topic, ...], topics_file: str = "") -> None:
-        """Use a new topic list and re-rank the current result in a worker."""
-        self.session.topics = tuple(topics)
-        if topics_file != self.settings.topics_file:
-            self.settings.topics_file = topics_file
+        """Use a new topic list (kept for next time) and re-rank the current result."""
+        self._topics_warning = topic_lists.remember(self.settings, topics, topics_file)
+        self._use_topics(tuple(topics))
+        if self._topics_warning and self.session.result is None:
+            self.status.showMessage(self._topics_warning, 30_000)
+
+    def _use_topics(self, topics: tuple[Topic, ...]) -> None:
+        self.session.topics = topics
+        self.topics_changed.emit(topic_lists.list_name(self.settings))
         result, scorer = self.session.result, self.session.scorer
         if result is None:
             return

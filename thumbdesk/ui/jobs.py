@@ -9,7 +9,7 @@ inside the functions, never when the window starts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -81,27 +81,6 @@ def rerank(
     from thumbdesk.core.pipeline import rerank as core_rerank
 
     return core_rerank(result, scorer, tuple(topics), config)
-
-
-def initial_topics(
-    topics_file: str, on_fallback: Callable[[str], object] | None = None
-) -> tuple[Topic, ...]:
-    """Load the topic list to start with: the remembered file, else the built-in one.
-
-    A remembered file that cannot be used is logged and reported to ``on_fallback`` (the
-    window shows it), and the built-in list is used instead.
-    """
-    from thumbdesk.core import topics as core_topics
-
-    if topics_file:
-        try:
-            return tuple(core_topics.load_topics(topics_file))
-        except Exception as exc:
-            message = f"Topic file unusable ({exc}): using the built-in list"
-            logger.warning("%s", message)
-            if on_fallback is not None:
-                on_fallback(message)
-    return tuple(core_topics.load_topics(None))
 
 
 def load_scorer(device: str = "auto") -> FrameScorer | None:

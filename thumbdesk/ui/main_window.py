@@ -39,8 +39,9 @@ from thumbdesk.ui.error_dialog import show_error
 from thumbdesk.ui.resources import app_icon, sample_clip
 from thumbdesk.ui.session import UNLOADED, Session
 from thumbdesk.ui.settings import Settings, default_video_folder
-from thumbdesk.ui.start_screen import StartScreen
+from thumbdesk.ui.start_screen import StartScreen, dropped_file
 from thumbdesk.ui.theme import apply_theme
+from thumbdesk.ui.topics_menu import TopicsMenu
 from thumbdesk.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -165,14 +166,16 @@ class MainWindow(QMainWindow):
         ):
             file_menu.addAction(action) if action else file_menu.addSeparator()
         edit_menu = bar.addMenu("&Edit")
-        self.topics_action = self._action("&Topics…", self.creator.edit_topics, "Ctrl+T")
         self.cancel_action = self._action("C&ancel analysis", self.cancel, "Esc")
         self.again_action = self._action("Analyse &again", self.analyse_again, "F5")
         edit_menu.addAction(self.workspace.scrubber.use_action)
         edit_menu.addSeparator()
-        edit_menu.addAction(self.topics_action)
         edit_menu.addAction(self.cancel_action)
         edit_menu.addAction(self.again_action)
+        self.topics_menu = TopicsMenu(self.creator, self.settings, self)
+        self.topics_action = self.topics_menu.edit_action
+        bar.addMenu(self.topics_menu)
+        self.statusBar().insertPermanentWidget(0, self.topics_menu.name_label)
         view_menu = bar.addMenu("&View")
         theme_menu = view_menu.addMenu("&Colours")
         group = QActionGroup(self)
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(chosen)
         self.copy_action.setEnabled(chosen)
         self.topics_action.setEnabled(self.result is not None and not self.runner.busy)
+        self.topics_menu.set_busy(self.runner.busy)
         self.cancel_action.setEnabled(self.runner.busy)
         self.again_action.setEnabled(self.video_path is not None and not self.runner.busy)
         self.close_action.setEnabled(self.video_path is not None)
@@ -374,19 +378,9 @@ class MainWindow(QMainWindow):
         logger.warning("scrubber: %s", message)
 
     # --- drag and drop, closing ----------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile() and Path(url.toLocalFile()).is_file():
-                return url.toLocalFile()
-        return None
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         """Accept a dragged local file."""
-        if self._dropped_file(event):
+        if dropped_file(event):
             event.acceptProposedAction()
             self.start_screen.zone.set_active(True)
 
@@ -397,7 +391,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         """Open the dropped video (cancelling any run in progress)."""
         self.start_screen.zone.set_active(False)
-        path = self._dropped_file(event)
+        path = dropped_file(event)
         if path:
             event.acceptProposedAction()
             self.open_video(path)

@@ -16,6 +16,8 @@ from typing import overload
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from thumbdesk.core.topics import AUDIENCES
+
 logger = logging.getLogger(__name__)
 
 SETTINGS_ENV = "THUMBDESK_SETTINGS"
@@ -74,7 +76,11 @@ class Settings:
     export_folder = StrSetting("paths/export_folder")
     """Folder of the last export ("" when never exported)."""
     topics_file = StrSetting("topics/file")
-    """Topic list file chosen by the creator ("" for the built-in list)."""
+    """Topic list file chosen by the creator ("" for the audience preset)."""
+    topics_preset = StrSetting("topics/preset", "general", AUDIENCES)
+    """Audience preset the topic list starts from."""
+    topics_edited = StrSetting("topics/edited")
+    """The creator's edited topic list, kept as a file ("" when the list is not edited)."""
     export_preset = StrSetting("export/preset", "youtube")
     """Name of the last export preset used for a landscape or square frame."""
     export_preset_vertical = StrSetting("export/preset_vertical", "reels")

@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QDragEnterEvent,
+    QDropEvent,
     QFont,
     QGuiApplication,
     QIcon,
@@ -22,6 +24,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+
+def dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+    """The first local file a drag carries, or None."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).is_file():
+            return url.toLocalFile()
+    return None
 
 
 class DropZone(QWidget):
