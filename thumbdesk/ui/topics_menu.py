@@ -22,6 +22,7 @@ class TopicsMenu(QMenu):
         self.settings = settings
         self.name_label = QLabel()
         self.name_label.setToolTip("The topic list frames are ranked with (Topics menu)")
+        self.name_label.setContentsMargins(0, 0, 14, 0)
         self.presets: dict[str, QAction] = {}
         group = QActionGroup(self)
         for name, label in topic_lists.PRESET_LABELS.items():
