@@ -207,3 +207,24 @@ def test_a_new_video_and_a_failed_open_clear_the_timeline(
     # the file that failed is not a recent video; the real one stays on the start screen
     assert window.settings.recent_files() == [str(SHORT_CLIP.resolve())]
     assert [b.text() for b in window.start_screen.recent_buttons()] == [SHORT_CLIP.name]
+
+
+def test_a_rejected_frame_on_the_timeline_says_why(qtbot, analysed) -> None:
+    from thumbdesk.ui.workspace import REASONS
+
+    window = analysed(SHORT_CLIP)
+    _ready(qtbot, window)
+    assert window.result is not None and window.result.rejected
+    rejection = window.result.rejected[len(window.result.rejected) // 2]
+    workspace = window.workspace
+    workspace.scrubber.seek(rejection.frame_index)
+    qtbot.waitUntil(
+        lambda: (
+            workspace.choice is not None and workspace.choice.frame_index == rejection.frame_index
+        ),
+        timeout=10_000,
+    )
+    detail = workspace.preview.detail.text()
+    assert detail.startswith(f"Left out: {REASONS.get(rejection.reason, rejection.reason)}")
+    assert rejection.detail in detail
+    assert window.export_action.isEnabled()  # chosen all the same

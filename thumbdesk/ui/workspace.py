@@ -325,7 +325,7 @@ class Workspace(QWidget):
             rejection = self._rejection(choice.frame_index)
             if rejection is not None:
                 reason = REASONS.get(rejection.reason, rejection.reason)
-                detail = f"Rejected as {reason}" + (
+                detail = f"Left out: {reason}" + (
                     f" ({rejection.detail}). " if rejection.detail else ". "
                 )
                 detail += "Export and Copy use it all the same."
