@@ -245,7 +245,7 @@ def test_a_tagged_object_is_a_subject_for_the_crop(scorer: Scorer) -> None:
     ev = scorer.evidence([to_working_size(image, 480)])[0]
     ft = scorer.score_topics(ev, default_topics())
     assert "dog" in tags(ft, 8)
-    dogs = [d.box for d in ev.objects if d.label == "dog" and d.score >= 0.35]
+    dogs = [d.box for d in ev.objects if d.label == "dog" and d.score >= 0.5]  # 0.64 measured
     assert dogs and set(dogs) <= set(ft.subject_boxes)
     no_dog = scorer.score_topics(
         ev, [t for t in default_topics() if t.word not in ("dog", "puppy")]

@@ -32,7 +32,7 @@ import numpy as np
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
-from thumbdesk.ml.detector import Detection, ObjectDetector
+from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
 from thumbdesk.ml.faces import Face, FaceDetector, face_quality
 from thumbdesk.ml.people import FaceAttributes, PeopleAttributes
 from thumbdesk.ml.people_features import (
@@ -303,9 +303,13 @@ def _subject_box(face: Face) -> tuple[float, float, float, float]:
 def _tagged_objects(
     ev: Evidence, table: _TopicTable, tags: Sequence[int]
 ) -> tuple[tuple[float, float, float, float], ...]:
-    """Boxes of the detected objects a shown tag rests on (the dog of "dog"), surest first."""
+    """Boxes of the objects a shown tag rests on (the dog of "dog"), surest first.
+
+    Only detections at the detector's own confidence (SCORE_THRESHOLD) count: an unsure box
+    on a cartoon would make the reframing keep half the frame.
+    """
     wanted = {label for i in tags for label in table.map.objects[i]} - {"person"}
-    return tuple(d.box for d in ev.objects if d.label in wanted and d.score >= OBJECT_LOW)
+    return tuple(d.box for d in ev.objects if d.label in wanted and d.score >= SCORE_THRESHOLD)
 
 
 def _object_box(
