@@ -45,8 +45,13 @@ def _decoded(window: MainWindow, frame: int) -> bool:
     return current is not None and current[0] == frame
 
 
-def test_filmstrip_spans_the_clip_with_candidate_marks(qtbot, analysed) -> None:
-    window = analysed(SHORT_CLIP)
+def test_filmstrip_spans_the_clip_with_candidate_marks(qtbot, window: MainWindow) -> None:
+    strip = window.workspace.scrubber.filmstrip
+    during: list[int] = []  # tiles shown at each progress event: none beside the analysis
+    window.runner.progress.connect(lambda *_: during.append(len(strip.tiles())))
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        window.open_video(str(SHORT_CLIP))
+    assert during and set(during) == {0}
     _ready(qtbot, window)
     scrubber = window.workspace.scrubber
     tiles = scrubber.filmstrip.tiles()

@@ -43,6 +43,7 @@ def test_cancel_keeps_partial_results_and_offers_to_analyse_again(
     assert "Looking for" not in workspace.preview.caption.text()
     assert workspace.choice is not None and window.export_action.isEnabled()
     assert window.again_action.isEnabled()
+    qtbot.waitUntil(lambda: len(workspace.scrubber.filmstrip.tiles()) > 0, timeout=20_000)
     with qtbot.waitSignal(window.result_ready, timeout=120_000):
         qtbot.mouseClick(workspace.banner.again_button, Qt.MouseButton.LeftButton)
     assert not workspace.banner.isVisible()

@@ -201,6 +201,7 @@ class Workspace(QWidget):
     def show_cancelled(self) -> None:
         """The run was cancelled: keep what it found, say so, offer to analyse again."""
         found = self.model.rowCount()
+        self.scrubber.load_filmstrip()
         self.banner.set_cancelled(found)
         self.banner.setVisible(True)
         self.grid.placeholder = "Cancelled before any candidate was found."
@@ -243,6 +244,7 @@ class Workspace(QWidget):
         self.set_candidates(result.candidates)
         if result.frame_times_s and self.scrubber.path:
             self.scrubber.open_video(self.scrubber.path, result.frame_times_s)
+        self.scrubber.load_filmstrip()
         self._rejections = tuple(sorted(result.rejected, key=lambda r: r.frame_index))
         self.rejected_list.clear()
         for rej in self._rejections:
