@@ -85,3 +85,17 @@ def test_aliases_and_plurals_resolve_to_map_topics() -> None:
 def test_words_nothing_shows_are_never_tagged() -> None:
     compiled = evidence_map.compile_map(["dance", "sunset", "dog"], rows())
     assert compiled.never.tolist() == [True, True, False]
+
+
+def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
+    """The plank feature reads the person box's shape in pixels, not in frame fractions."""
+    from thumbdesk.ml.people_features import PersonReading, features
+
+    push_up = PersonReading((0.12, 0.3, 0.8, 0.64), 0.76, frame_aspect=16 / 9)  # 2.2 : 1
+    assert features((), (push_up,))["plank"] == pytest.approx(1.0)
+    square_frame = PersonReading((0.12, 0.3, 0.8, 0.64), 0.76, frame_aspect=1.0)  # 1.25 : 1
+    assert features((), (square_frame,))["plank"] == 0.0
+    on_bed = PersonReading((0.12, 0.3, 0.8, 0.64), 0.76, 16 / 9, on_furniture=True)
+    assert features((), (on_bed,))["plank"] == 0.0
+    standing = PersonReading((0.4, 0.1, 0.2, 0.8), 0.9, frame_aspect=16 / 9)
+    assert features((), (standing,))["plank"] == 0.0

@@ -51,6 +51,15 @@ class PersonReading:
 
     box: tuple[float, float, float, float]
     score: float
+    frame_aspect: float = 1.0
+    """Width / height of the frame in pixels: the box's own shape is its w / h times this."""
+    on_furniture: bool = False
+    """The person overlaps a bed, couch or bench the detector found (lying is resting there)."""
+
+    @property
+    def shape(self) -> float:
+        """Width / height of the person's box in pixels (above 1: lying or stretched out)."""
+        return self.box[2] / max(self.box[3], 1e-6) * self.frame_aspect
 
 
 def _ramp(value: float, low: float, high: float) -> float:
@@ -125,8 +134,10 @@ def features(
     out["crowd"] = anchor * _ramp(n, 4.0, 7.0)
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
     out["selfie"] = _selfie(faces)
+    # a body held level (push-up, plank): a clearly seen person much wider than tall, and not
+    # lying on a bed or a couch
     out["plank"] = max(
-        [person_strength(p) * _ramp(p.box[2] / max(p.box[3], 1e-6), 1.4, 2.2) for p in persons]
+        [person_strength(p) * _ramp(p.shape, 1.4, 2.2) for p in persons if not p.on_furniture]
         + [0.0]
     )
     return out

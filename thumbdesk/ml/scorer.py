@@ -55,6 +55,8 @@ OBJECT_LOW, OBJECT_HIGH = 0.35, 0.65
 """Detector certainty that means nothing / certainty."""
 DETECT_MIN = 0.3
 """Detections kept in the evidence (the ramp above decides how much each counts)."""
+RESTING_PLACES = ("bed", "couch", "bench")
+"""Detector classes a person lies on without holding a plank."""
 POP_TOP_K = 2
 GENERIC_PEOPLE = ("face", "person")
 
@@ -73,10 +75,25 @@ class Evidence:
     content: float = 1.0
     """0 (flat, black) .. 1 (normal contrast), from the luma spread of the frame."""
 
+    frame_aspect: float = 1.0
+    """Width / height of the frame in pixels."""
+
     @property
     def persons(self) -> tuple[PersonReading, ...]:
         """The detector's people."""
-        return tuple(PersonReading(d.box, d.score) for d in self.objects if d.label == "person")
+        furniture = [d.box for d in self.objects if d.label in RESTING_PLACES]
+        return tuple(
+            PersonReading(
+                d.box, d.score, self.frame_aspect, any(_overlap(d.box, f) for f in furniture)
+            )
+            for d in self.objects
+            if d.label == "person"
+        )
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Two (x, y, w, h) boxes share some area."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _ramp(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -175,7 +192,10 @@ class Scorer:
             faces = self._faces.detect(img)
             readings = tuple(_reading(a) for a in self._people.judge(img, faces))
             objects = self._objects.detect(img, DETECT_MIN)
-            out.append(Evidence(p.astype(np.float16), faces, readings, objects, _content(img)))
+            aspect = img.shape[1] / max(img.shape[0], 1)
+            out.append(
+                Evidence(p.astype(np.float16), faces, readings, objects, _content(img), aspect)
+            )
         return out
 
     def _table(self, words: tuple[str, ...]) -> _TopicTable:
