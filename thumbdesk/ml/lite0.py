@@ -87,18 +87,29 @@ def _fields(buf: bytes, start: int = 0, end: int | None = None) -> Any:
             raise ValueError(f"unsupported protobuf wire type {wire}")
 
 
-def _tensor(msg: memoryview) -> tuple[str, np.ndarray]:
+_DTYPES = {1: "<f4", 6: "<i4", 7: "<i8", 10: "<f2"}
+"""ONNX TensorProto data types the readers take: float32, int32, int64, float16."""
+
+
+def _packed_varints(value: Any, wire: int, into: list[int]) -> None:
+    """Append a repeated (packed or not) signed varint field's values to ``into``."""
+    if wire == 0:
+        into.append(value if value < 1 << 63 else value - (1 << 64))
+        return
+    pos, data = 0, bytes(value)
+    while pos < len(data):
+        v, pos = _varint(data, pos)
+        into.append(v if v < 1 << 63 else v - (1 << 64))
+
+
+def tensor_proto(msg: Any) -> tuple[str, int, np.ndarray]:
+    """(name, ONNX data type, array) of a serialized TensorProto (see _DTYPES)."""
     dims: list[int] = []
+    ints: list[int] = []
     name, dtype, raw, floats = "", 0, b"", b""
     for num, wire, value in _fields(bytes(msg)):
-        if num == 1:  # dims (packed or not)
-            if wire == 0:
-                dims.append(value)
-            else:
-                pos, data = 0, bytes(value)
-                while pos < len(data):
-                    dim, pos = _varint(data, pos)
-                    dims.append(dim)
+        if num == 1:
+            _packed_varints(value, wire, dims)
         elif num == 2:
             dtype = value
         elif num == 8:
@@ -107,11 +118,15 @@ def _tensor(msg: memoryview) -> tuple[str, np.ndarray]:
             raw = bytes(value)
         elif num == 4 and wire == 2:  # float_data, packed
             floats = bytes(value)
-    if dtype != _ONNX_FLOAT:
-        raise ValueError(f"initializer {name!r} has ONNX data type {dtype}, expected float")
-    data = raw or floats
-    array = np.frombuffer(data, dtype="<f4").reshape(dims) if dims else np.frombuffer(data, "<f4")
-    return name, array
+        elif num in (5, 7):  # int32_data / int64_data
+            _packed_varints(value, wire, ints)
+    if dtype not in _DTYPES:
+        raise ValueError(f"tensor {name!r} has unsupported ONNX data type {dtype}")
+    if raw or floats:
+        array = np.frombuffer(raw or floats, dtype=_DTYPES[dtype])
+    else:
+        array = np.asarray(ints, dtype=_DTYPES[dtype])
+    return name, dtype, array.reshape(dims).copy()
 
 
 def read_onnx_initializers(data: bytes) -> dict[str, np.ndarray]:
@@ -121,7 +136,11 @@ def read_onnx_initializers(data: bytes) -> dict[str, np.ndarray]:
         if num == 7 and wire == 2:  # ModelProto.graph
             for gnum, gwire, init in _fields(bytes(graph)):
                 if gnum == 5 and gwire == 2:  # GraphProto.initializer
-                    name, array = _tensor(init)
+                    name, dtype, array = tensor_proto(init)
+                    if dtype != _ONNX_FLOAT:
+                        raise ValueError(
+                            f"initializer {name!r} has ONNX data type {dtype}, expected float"
+                        )
                     out[name] = array
     return out
 

@@ -20,9 +20,7 @@ from typing import Any
 import numpy as np
 
 from thumbdesk.core.errors import ModelError
-from thumbdesk.ml.lite0 import _fields, _varint
-
-_DTYPES = {1: "<f4", 6: "<i4", 7: "<i8", 10: "<f2"}
+from thumbdesk.ml.lite0 import _fields, _packed_varints, tensor_proto
 
 
 @dataclass
@@ -33,42 +31,6 @@ class Node:
     inputs: list[str]
     outputs: list[str]
     attrs: dict[str, Any] = field(default_factory=dict)
-
-
-def _packed_varints(value: Any, wire: int, into: list[int]) -> None:
-    if wire == 0:
-        into.append(value if value < 1 << 63 else value - (1 << 64))
-        return
-    pos, data = 0, bytes(value)
-    while pos < len(data):
-        v, pos = _varint(data, pos)
-        into.append(v if v < 1 << 63 else v - (1 << 64))
-
-
-def _tensor(msg: Any) -> tuple[str, np.ndarray]:
-    dims: list[int] = []
-    ints: list[int] = []
-    name, dtype, raw, floats = "", 0, b"", b""
-    for num, wire, value in _fields(bytes(msg)):
-        if num == 1:
-            _packed_varints(value, wire, dims)
-        elif num == 2:
-            dtype = value
-        elif num == 8:
-            name = bytes(value).decode()
-        elif num == 9:
-            raw = bytes(value)
-        elif num == 4 and wire == 2:
-            floats = bytes(value)
-        elif num in (5, 7):  # int32_data / int64_data
-            _packed_varints(value, wire, ints)
-    if dtype not in _DTYPES:
-        raise ValueError(f"tensor {name!r} has unsupported ONNX data type {dtype}")
-    if raw or floats:
-        array = np.frombuffer(raw or floats, dtype=_DTYPES[dtype])
-    else:
-        array = np.asarray(ints, dtype=_DTYPES[dtype])
-    return name, array.reshape(dims).copy()
 
 
 def _attribute(msg: Any) -> tuple[str, Any]:
@@ -85,7 +47,7 @@ def _attribute(msg: Any) -> tuple[str, Any]:
         elif num == 4:
             value = bytes(v)
         elif num == 5:
-            value = _tensor(v)[1]
+            value = tensor_proto(v)[2]
         elif num == 7:
             data = bytes(v) if wire == 2 else v
             floats.extend(struct.unpack(f"<{len(data) // 4}f", data))
@@ -120,7 +82,7 @@ def read_graph(data: bytes) -> tuple[list[Node], dict[str, np.ndarray], list[str
                         node.attrs[key] = value
                 nodes.append(node)
             elif gnum == 5:
-                name, array = _tensor(msg)
+                name, _, array = tensor_proto(msg)
                 inits[name] = array
             elif gnum in (11, 12):
                 name = next((bytes(v).decode() for n, _, v in _fields(bytes(msg)) if n == 1), "")
