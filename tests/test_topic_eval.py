@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / ".." / "shared" / "eval"
 PEOPLE_WORDS = ("girl", "boy", "woman", "man", "child", "baby", "family", "couple")
 
-HIT_RATE_FLOOR = 0.75
-PEOPLE_RECALL_FLOOR = 0.35
+HIT_RATE_FLOOR = 0.85
+PEOPLE_RECALL_FLOOR = 0.45
 WRONG_SHARE_CEILING = 0.5
 
 pytestmark = [

@@ -19,11 +19,13 @@ import numpy as np
 
 from thumbdesk.core import bars, dedup, quality, shots
 from thumbdesk.core.decode import Sampler
+from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.probe import open_video
 from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored
 from thumbdesk.core.types import (
     Candidate,
+    DetailScorer,
     Frame,
     FrameScorer,
     FrameTopics,
@@ -313,7 +315,16 @@ def run_pipeline(
 
     mark = time.perf_counter()
     if scorer is not None:
-        candidates = yield from _score(candidates, scorer, topics, config)
+        detail = (
+            DetailPass(scorer, info, sampler.stats.frame_times_s)
+            if isinstance(scorer, DetailScorer)
+            else None
+        )
+        try:
+            candidates = yield from _score(candidates, scorer, topics, config, detail)
+        finally:
+            if detail is not None:
+                detail.close()
     timings["score"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     yield Progress("done", 1.0, f"{len(candidates)} candidates")
@@ -371,8 +382,13 @@ def _score(
     scorer: FrameScorer,
     topics: Sequence[Topic],
     config: PipelineConfig,
+    detail: DetailPass | None = None,
 ) -> Generator[PipelineEvent, None, list[Candidate]]:
-    """Run the topic model on the candidates in small batches, yielding partial rankings."""
+    """Run the topic model on the candidates in small batches, yielding partial rankings.
+
+    The best-ranked candidates are scored first; ``detail`` completes their evidence from
+    full-resolution frames where the scorer asks for it.
+    """
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
     scored = list(candidates)
     start = _start_of("score")
@@ -380,6 +396,8 @@ def _score(
     for first in range(0, len(order), step):
         batch = order[first : first + step]
         evidence = scorer.evidence([candidates[i].frame.image for i in batch])
+        if detail is not None:
+            evidence = detail.complete([candidates[i].frame for i in batch], evidence)
         for i, item in zip(batch, evidence, strict=True):
             frame_topics = _top_tags(scorer.score_topics(item, topics), config)
             scored[i] = replace(candidates[i], topics=frame_topics, evidence=item)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # numpy is only named in annotations: the window starts without it
     import numpy as np
@@ -163,6 +163,25 @@ class FrameScorer(Protocol):
 
     def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
         """Turn one frame's evidence into topic scores for the given topic list."""
+        ...
+
+
+@runtime_checkable
+class DetailScorer(Protocol):
+    """A FrameScorer that can read more from a frame at full resolution (optional).
+
+    The image models run on the working-size copy; people far from the camera have faces too
+    small there for their gender and age to be read. The pipeline asks ``wants_detail`` of each
+    candidate's evidence, reads the frames that want it at full resolution, and hands them to
+    ``with_detail``.
+    """
+
+    def wants_detail(self, evidence: Any, scale: float) -> bool:
+        """Whether the frame ``scale`` times larger than the analysed copy would tell more."""
+        ...
+
+    def with_detail(self, evidence: Any, image: np.ndarray) -> Any:
+        """The evidence completed from the same frame at full resolution (upright BGR)."""
         ...
 
 

@@ -36,7 +36,8 @@ class FaceReading:
     score: float
     """Face detector confidence."""
     size_px: float
-    """Face height in pixels of the analysed frame."""
+    """Face height in pixels of the frame the attributes were read on (the analysed copy, or
+    the full-resolution frame when the pipeline read it again for detail)."""
     female: float | None = None
     """P(female) from the gender model; None when the face was too small or unclear."""
     age: float | None = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -34,7 +34,12 @@ from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
 from thumbdesk.ml.faces import Face, FaceDetector, face_quality
-from thumbdesk.ml.people import FaceAttributes, PeopleAttributes
+from thumbdesk.ml.people import (
+    GENDER_MIN_PX,
+    MAX_JUDGED_FACES,
+    FaceAttributes,
+    PeopleAttributes,
+)
 from thumbdesk.ml.people_features import (
     FEATURES,
     SPECIFIC,
@@ -57,6 +62,10 @@ DETECT_MIN = 0.3
 """Detections kept in the evidence (the ramp above decides how much each counts)."""
 RESTING_PLACES = ("bed", "couch", "bench")
 """Detector classes a person lies on without holding a plank."""
+DETAIL_MIN_PX = 12.0
+DETAIL_MIN_SCORE = 0.7
+"""Faces smaller or less sure than these in the analysed copy are not worth reading the frame
+again for."""
 POP_TOP_K = 2
 GENERIC_PEOPLE = ("face", "person")
 
@@ -197,6 +206,31 @@ class Scorer:
                 Evidence(p.astype(np.float16), faces, readings, objects, _content(img), aspect)
             )
         return out
+
+    def wants_detail(self, evidence: Any, scale: float) -> bool:
+        """A face the people models could not judge here, but could ``scale`` times larger."""
+        ev: Evidence = evidence
+        judged = sorted(ev.readings, key=lambda r: -r.size_px)[:MAX_JUDGED_FACES]
+        return any(
+            r.female is None
+            and r.size_px >= DETAIL_MIN_PX
+            and r.size_px * scale >= GENDER_MIN_PX
+            and r.score >= DETAIL_MIN_SCORE
+            for r in judged
+        )
+
+    def with_detail(self, evidence: Any, image: np.ndarray) -> Evidence:
+        """The faces judged again on the full-resolution frame (boxes are fractions)."""
+        ev: Evidence = evidence
+        height = image.shape[0]
+        attributes = self._people.judge(image, ev.faces)
+        # sizes in pixels of the full-resolution frame: the face is that clear
+        return replace(
+            ev,
+            readings=tuple(
+                replace(_reading(a), size_px=a.face.box[3] * height) for a in attributes
+            ),
+        )
 
     def _table(self, words: tuple[str, ...]) -> _TopicTable:
         table = self._tables.get(words)
