@@ -6,8 +6,10 @@ and the people and objects the detector finds. Topic scoring (``Scorer.score_top
 re-run when the creator edits the topic list) reads it through the curated evidence map
 (``resources/evidence.csv``, see ``evidence_map``): each topic word's certainty is the
 noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its best detection and its
-people features. Words the map lacks are matched zero-shot: the MiniLM similarity of the word
-to every ImageNet label (``zero_shot``) weights the class probabilities instead.
+people features; in a people scene, an animal the detector does not find counts little from
+the classifier alone (UNCONFIRMED). Words the map lacks are matched zero-shot: the MiniLM
+similarity of the word to every ImageNet label (``zero_shot``) weights the class probabilities
+instead.
 
 A tag is shown only from TAG_MIN certainty: no tag is better than a wrong tag. A specific
 people tag (woman, boy) stands for the generic one (face, person), and a near-synonym of a tag
@@ -60,6 +62,14 @@ OBJECT_LOW, OBJECT_HIGH = 0.35, 0.65
 """Detector certainty that means nothing / certainty."""
 DETECT_MIN = 0.3
 """Detections kept in the evidence (the ramp above decides how much each counts)."""
+ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
+"""Detector classes of animals: fur and feathers that the classifier also sees in hair and
+clothes."""
+UNCONFIRMED = 0.4
+"""In a frame where the detector clearly sees people, the classifier's mass of an animal it
+does not detect counts this much (a ballroom's gowns read as spaniels)."""
+PEOPLE_SCENE = 0.5
+"""Detector confidence of a person that makes the frame a people scene."""
 RESTING_PLACES = ("bed", "couch", "bench")
 """Detector classes a person lies on without holding a plank."""
 DETAIL_MIN_PX = 12.0
@@ -268,6 +278,12 @@ class Scorer:
         # The classifier names something in every frame, flat and black ones too: its word
         # counts as far as the frame has contrast. Detections and faces are located evidence
         # (a small plane on a plain sky is a plane) and count in full.
+        if any(p.score >= PEOPLE_SCENE for p in ev.persons):
+            seen = {d.label for d in ev.objects}
+            unconfirmed = np.array(
+                [bool(w.keys() & set(ANIMALS)) and not w.keys() & seen for w in table.map.objects]
+            )
+            mass = np.where(unconfirmed, mass * UNCONFIRMED, mass)
         classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
         people_part = np.array(
