@@ -99,3 +99,17 @@ def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
     assert features((), (on_bed,))["plank"] == 0.0
     standing = PersonReading((0.4, 0.1, 0.2, 0.8), 0.9, frame_aspect=16 / 9)
     assert features((), (standing,))["plank"] == 0.0
+
+
+def test_specks_in_a_field_are_not_a_group_of_friends() -> None:
+    """A group needs a face or a clearly seen person: sure, but tiny, people do not make one."""
+    from thumbdesk.ml.people_features import PersonReading, features
+
+    def people(height: float) -> tuple[PersonReading, ...]:
+        return tuple(
+            PersonReading((0.1 + 0.15 * i, 0.8 - height, 0.05, height), 0.7, 16 / 9)
+            for i in range(4)
+        )
+
+    assert features((), people(0.1))["group"] == 0.0  # walkers far off in a field
+    assert features((), people(0.5))["group"] == pytest.approx(0.67, abs=0.01)

@@ -127,9 +127,12 @@ def features(
         out["face"] = max(out["face"], s * _ramp(f.box[3], 0.05, 0.15))
     out["baby"] = max(out["baby"], present * _ramp(baby_context, 0.1, 0.4))
     n = people_count(faces, persons)
-    # a group needs a face or a clearly seen person: the detector's small, unsure "people"
-    # alone (under 0.6) are too often shapes in a landscape
-    anchor = max([face_strength(f) for f in faces] + [_ramp(p.score, 0.6, 0.75) for p in persons])
+    # a group needs a face or a clearly seen person: the detector's unsure "people" alone
+    # (under 0.6) are too often shapes in a landscape, and specks in a field are nobody's friends
+    anchor = max(
+        [face_strength(f) for f in faces]
+        + [_ramp(p.score, 0.6, 0.75) * _ramp(p.box[3], 0.15, 0.3) for p in persons]
+    )
     out["couple"] = present * float(n == 2 and adults == 2)
     out["group"] = anchor * _ramp(n, 2.0, 3.0)
     out["crowd"] = anchor * _ramp(n, 4.0, 7.0)
