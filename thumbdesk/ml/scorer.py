@@ -96,6 +96,8 @@ class Evidence:
 
     frame_aspect: float = 1.0
     """Width / height of the frame in pixels."""
+    detailed: bool = False
+    """The faces were judged again on the full-resolution frame (``Scorer.with_detail``)."""
 
     @property
     def persons(self) -> tuple[PersonReading, ...]:
@@ -218,10 +220,14 @@ class Scorer:
         return out
 
     def wants_detail(self, evidence: Any, scale: float) -> bool:
-        """A face the people models could not judge here, but could ``scale`` times larger."""
+        """A face the people models could not judge here, but could ``scale`` times larger.
+
+        (Judged faces are not read again: a 48 px face judged again at 72 px moved P(female)
+        by 0.02 on the frames tried.)
+        """
         ev: Evidence = evidence
         judged = sorted(ev.readings, key=lambda r: -r.size_px)[:MAX_JUDGED_FACES]
-        return any(
+        return not ev.detailed and any(
             r.female is None
             and r.size_px >= DETAIL_MIN_PX
             and r.size_px * scale >= GENDER_MIN_PX
@@ -237,6 +243,7 @@ class Scorer:
         # sizes in pixels of the full-resolution frame: the face is that clear
         return replace(
             ev,
+            detailed=True,
             readings=tuple(
                 replace(_reading(a), size_px=a.face.box[3] * height) for a in attributes
             ),
