@@ -2,11 +2,12 @@
 
 Frames are real (../shared/videos/bikes.mp4 at working size 480). For each backend it runs
 the classifier alone, YuNet faces alone, the face attributes (gender, age, expression)
-alone, the object detector alone and the whole ``evidence`` step (preprocess + every
-model) ``--runs`` times and prints the median and the best run in wall time and
-in process CPU time (all threads), with the load average before and after. Wall time on a
-shared machine grows with the load; CPU time much less so (it still grows when the cores'
-caches and SMT siblings are shared), so report both, and the load.
+alone, the object detector alone, the text detector alone (always ONNX Runtime on the CPU)
+and the whole ``evidence`` step (preprocess + every model) ``--runs`` times and prints the
+median and the best run in wall time and in process CPU time (all threads), with the load
+average before and after. Wall time on a shared machine grows with the load; CPU time much
+less so (it still grows when the cores' caches and SMT siblings are shared), so report both,
+and the load.
 
     python benchmarks/bench_model.py [--runs 7] [--backends cpu-ort,cpu-opencv,cpu-torch,cuda]
         [--threads N] [--size 224] [--pipeline]
@@ -90,6 +91,8 @@ def bench(device: str, images: list[np.ndarray], runs: int) -> None:
     print(f"  people      {timed(judge, runs, n)}  ({sum(map(len, found))} faces)")
     objects = scorer._objects
     print(f"  objects     {timed(lambda: [objects.detect(im) for im in images], runs, n)}")
+    text = scorer._text
+    print(f"  text        {timed(lambda: [text.read(im) for im in images], runs, n)}")
     print(f"  evidence    {timed(lambda: scorer.evidence(images), runs, n)}")
 
 

@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pick_common import clips, frames_at, load_model, run
-from thumbdesk.core.types import PipelineResult
+from thumbdesk.core.types import Candidate, PipelineResult
 
 TILE_W, TILE_H = 240, 135
 LABEL_H = 58
@@ -59,6 +59,12 @@ def _banner(text: str) -> np.ndarray:
     return bar
 
 
+def _text_note(candidate: Candidate) -> str:
+    """' text 4%' (the share of the picture under burnt-in text), or nothing without text."""
+    text = candidate.topics.text
+    return f" text {text.share:.0%}" if text is not None and text.boxes else ""
+
+
 def _spread(items: list, limit: int) -> list:
     """At most ``limit`` of ``items``, evenly spread (the first and last kept)."""
     if len(items) <= limit:
@@ -83,7 +89,7 @@ def clip_sheet(clip: Path, result: PipelineResult, max_rejected: int) -> np.ndar
             f"#{c.rank} t={c.frame.time_s:.2f}s score {c.score:.3f}",
             f"q{b.quality:.2f} r{b.representativeness:.2f} p{b.popularity:.2f} n{c.cluster_size}",
             f"{tags}"[:40],
-            (f"faces {c.topics.faces} " + (c.flag_reason[:28] if c.flagged else ""))[:40],
+            f"faces {c.topics.faces}{_text_note(c)} {c.flag_reason if c.flagged else ''}"[:46],
         ]
         tiles.append(_tile(images[c.frame.index], lines, (0, 200, 0)))
     rej_tiles = []

@@ -7,6 +7,10 @@ The final score of a candidate is the weighted mean of three terms in [0, 1]
 when the model saw a face), representativeness (how much of the video its cluster covers) and
 topic popularity (from the model layer, relative to the clip's most popular candidate; a
 neutral 0.5 when no model is loaded, so the ranking keeps its shape with or without the model).
+
+Burnt-in text costs a share of the score (``text_penalty``): a caption over 5% of the picture
+10%, a watermark in a corner little. A title card (a frame that is mostly text, as the model
+layer judges it) is flagged, so it is ranked after every frame that is a picture.
 """
 
 from __future__ import annotations
@@ -16,13 +20,39 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from thumbdesk.core.quality import quality_score
-from thumbdesk.core.types import Candidate, FrameTopics, PipelineConfig, ScoreBreakdown
+from thumbdesk.core.types import (
+    Candidate,
+    FrameTopics,
+    PipelineConfig,
+    ScoreBreakdown,
+    TextFound,
+)
 
 NEUTRAL_TOPICS = FrameTopics(popularity=0.5)
 """What a frame gets when no topic model is loaded: a neutral popularity and no tags."""
 
 FACE_QUALITY_SHARE = 0.3
 """Share of the quality term taken by face quality when the frame shows a face."""
+
+TEXT_COST = 2.0
+"""Share of the score lost per share of the picture covered by text (captions, titles)."""
+CORNER_MARK_COST = 0.5
+"""The same for small marks in a corner (watermarks, logos): a 3% watermark costs 1.5%."""
+TEXT_PENALTY_MAX = 0.3
+
+
+def text_penalty(text: TextFound | None) -> float:
+    """Share of the score a frame loses to its burnt-in text, in [0, TEXT_PENALTY_MAX]."""
+    if text is None:
+        return 0.0
+    marks = min(text.corner_share, text.share)
+    cost = TEXT_COST * (text.share - marks) + CORNER_MARK_COST * marks
+    return round(min(TEXT_PENALTY_MAX, max(0.0, cost)), 4)
+
+
+def title_card_reason(text: TextFound) -> str:
+    """Why a title card is flagged, in words."""
+    return f"title card: text covers {text.share:.0%} of the picture"
 
 
 def representativeness(cluster_size: int, largest_cluster: int) -> float:
@@ -55,6 +85,7 @@ def breakdown_for(
         representativeness=round(representativeness(candidate.cluster_size, largest_cluster), 4),
         popularity=round(min(1.0, max(0.0, popularity)), 4),
         weights=config.weights,
+        text_penalty=text_penalty(topics.text),
     )
 
 
@@ -63,21 +94,33 @@ def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Ca
 
     Representativeness is relative to the largest cluster and popularity to the most popular
     scored candidate (at least ``config.popularity_floor``), so both terms use the whole
-    0..1 range within a clip, like quality does.
+    0..1 range within a clip, like quality does. A title card not flagged yet is flagged.
     """
     if not candidates:
         return []
     largest = max(c.cluster_size for c in candidates)
     scored = [c.topics.popularity for c in candidates if c.topics is not NEUTRAL_TOPICS]
     scale = max([config.popularity_floor, *scored])
-    return [replace(c, breakdown=breakdown_for(c, largest, config, scale)) for c in candidates]
+    return [
+        _flag_title_card(replace(c, breakdown=breakdown_for(c, largest, config, scale)))
+        for c in candidates
+    ]
+
+
+def _flag_title_card(candidate: Candidate) -> Candidate:
+    """The candidate flagged when it is a title card and not flagged yet."""
+    text = candidate.topics.text
+    if candidate.flagged or text is None or not text.title_card:
+        return candidate
+    return replace(candidate, flagged=True, flag_reason=title_card_reason(text))
 
 
 def ranked(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
     """Rank best first, filling the list from distinct shots first.
 
     The best candidate of every shot comes before any shot's second best, and so on (each
-    round best first; ties: the earlier frame first); flagged frames come after clean ones.
+    round best first; ties: the earlier frame first); flagged frames (failed a quality filter,
+    title cards) come after clean ones.
     """
     ordered = sorted(candidates, key=lambda c: (c.flagged, -round(c.score, 6), c.frame.index))
     seen: dict[tuple[bool, int], int] = {}

@@ -30,6 +30,7 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
             "representativeness": breakdown.representativeness,
             "popularity": breakdown.popularity,
             "weights": list(breakdown.weights),
+            "text_penalty": breakdown.text_penalty,
         },
         "quality": {
             "luma": metrics.luma,
@@ -51,6 +52,14 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
     }
     if candidate.flagged:
         entry["flag_reason"] = candidate.flag_reason
+    text = candidate.topics.text
+    if text is not None:
+        entry["text"] = {
+            "share": text.share,
+            "corner_share": text.corner_share,
+            "title_card": text.title_card,
+            "boxes": [{"x": x, "y": y, "w": w, "h": h} for x, y, w, h in text.boxes],
+        }
     return entry
 
 

@@ -118,6 +118,21 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class TextFound:
+    """Burnt-in text the model layer found in a frame: captions, title cards, watermarks."""
+
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
+    """Each text region (x, y, w, h as fractions of the picture), largest first."""
+    share: float = 0.0
+    """Fraction of the picture the text covers (overlaps counted once)."""
+    corner_share: float = 0.0
+    """The part of ``share`` in small marks in a corner (a watermark, a logo, a date stamp):
+    they cost a frame little."""
+    title_card: bool = False
+    """The frame is mostly text (a title, an intertitle), not a picture of something."""
+
+
+@dataclass(frozen=True)
 class FrameTopics:
     """What the topic model says about one frame."""
 
@@ -134,6 +149,8 @@ class FrameTopics:
     subject_boxes: tuple[tuple[float, float, float, float], ...] = ()
     """Every subject the models found (x, y, w, h as fractions of the frame): faces first, then
     people and objects. Reframing keeps them all in the picture (``core.reframe``)."""
+    text: TextFound | None = None
+    """Burnt-in text found in the frame; None when it was not looked for."""
 
     @property
     def subject_centre(self) -> tuple[float, float] | None:
@@ -187,20 +204,23 @@ class DetailScorer(Protocol):
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
-    """The three terms of a candidate's final score, each in [0, 1], and their weights."""
+    """The three terms of a candidate's score (each in [0, 1]), their weights, the text penalty."""
 
     quality: float
     representativeness: float
     popularity: float
     weights: tuple[float, float, float]
+    text_penalty: float = 0.0
+    """Share of the score lost to burnt-in text (captions, titles; ``core.rank.text_penalty``)."""
 
     @property
     def total(self) -> float:
-        """Weighted sum of the three terms, in [0, 1]."""
+        """Weighted mean of the three terms, less the text penalty, in [0, 1]."""
         wq, wr, wp = self.weights
-        return (wq * self.quality + wr * self.representativeness + wp * self.popularity) / (
+        mean = (wq * self.quality + wr * self.representativeness + wp * self.popularity) / (
             wq + wr + wp
         )
+        return mean * (1.0 - self.text_penalty)
 
 
 @dataclass(frozen=True, eq=False)

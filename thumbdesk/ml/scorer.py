@@ -49,6 +49,7 @@ from thumbdesk.ml.people_features import (
     PersonReading,
     features,
 )
+from thumbdesk.ml.text import TextDetector, TextReading, text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ class Evidence:
     """Width / height of the frame in pixels."""
     detailed: bool = False
     """The faces were judged again on the full-resolution frame (``Scorer.with_detail``)."""
+    text: TextReading | None = None
+    """Burnt-in text the text detector found (captions, titles, watermarks)."""
 
     @property
     def persons(self) -> tuple[PersonReading, ...]:
@@ -166,6 +169,7 @@ class Scorer:
         place = classifier.torch_device if isinstance(classifier, TorchClassifier) else "cpu"
         self._people = PeopleAttributes(place if place.startswith("cuda") else "cpu")
         self._objects = ObjectDetector(place if place.startswith("cuda") else "cpu")
+        self._text = TextDetector()
         self._emb = assets.text_embeddings()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
@@ -192,6 +196,7 @@ class Scorer:
             "faces": "cpu (ONNX Runtime)",
             "face attributes": self._people.device,
             "objects": self._objects.device,
+            "text": self._text.device,
         }
 
     @property
@@ -214,8 +219,11 @@ class Scorer:
             readings = tuple(_reading(a) for a in self._people.judge(img, faces))
             objects = self._objects.detect(img, DETECT_MIN)
             aspect = img.shape[1] / max(img.shape[0], 1)
+            text = self._text.read(img)
             out.append(
-                Evidence(p.astype(np.float16), faces, readings, objects, _content(img), aspect)
+                Evidence(
+                    p.astype(np.float16), faces, readings, objects, _content(img), aspect, text=text
+                )
             )
         return out
 
@@ -307,8 +315,9 @@ class Scorer:
         words = tuple(t.word for t in topics)
         main = ev.faces[0] if ev.faces else None
         subject = _subject_box(main) if main else _person_box(ev)
+        text = text_found(ev.text, _has_subject(ev))
         if not words:
-            return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject)
+            return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject, text=text)
         table = self._table(words)
         scores = self._certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
@@ -324,7 +333,13 @@ class Scorer:
             face_quality=face_quality(main) if main else None,
             subject_box=subject or _object_box(ev, table, tags),
             subject_boxes=_subject_boxes(ev) + _tagged_objects(ev, table, tags),
+            text=text,
         )
+
+
+def _has_subject(ev: Evidence) -> bool:
+    """A face or an object the detector is sure of (a caption over it is not a title card)."""
+    return bool(ev.faces) or any(d.score >= SCORE_THRESHOLD for d in ev.objects)
 
 
 def pick_tags(scores: np.ndarray, table: _TopicTable) -> list[int]:

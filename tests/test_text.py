@@ -1,0 +1,139 @@
+"""Burnt-in text on real frames: captions, title cards and watermarks found and ranked down."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import jsonschema
+import numpy as np
+import pytest
+
+from thumbdesk.core import rank
+from thumbdesk.core.decode import to_working_size
+from thumbdesk.core.pipeline import pick
+from thumbdesk.core.report import build_report, report_schema
+from thumbdesk.core.topics import load_topics
+from thumbdesk.core.types import PipelineConfig, TextFound
+from thumbdesk.ml import load_scorer
+from thumbdesk.ml.text import TextDetector, text_found
+
+ROOT = Path(__file__).resolve().parents[1]
+VIDEOS = ROOT / ".." / "shared" / "videos"
+EVAL = ROOT / ".." / "shared" / "eval"
+WEBM = VIDEOS / "moviepy_big_buck_bunny_0_30.webm"
+
+
+def frames_at(path: Path, times_s: list[float]) -> list[np.ndarray]:
+    """The frames shown at ``times_s`` (decoded in order, as the pipeline does), working size."""
+    cap = cv2.VideoCapture(str(path))
+    wanted = sorted(times_s)
+    found: dict[float, np.ndarray] = {}
+    while wanted:
+        ok, img = cap.read()
+        assert ok, f"{path.name} ends before {wanted[0]} s"
+        now = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+        while wanted and now >= wanted[0]:
+            found[wanted.pop(0)] = to_working_size(img, 480)
+    cap.release()
+    return [found[t] for t in times_s]
+
+
+@pytest.fixture(scope="module")
+def detector() -> TextDetector:
+    return TextDetector()
+
+
+@pytest.fixture(scope="module")
+def webm_result():
+    return pick(WEBM, scorer=load_scorer("cpu"), topics=load_topics(None, preset="general"))
+
+
+def test_the_title_card_is_text_and_the_pictures_are_not(detector):
+    # 26.5 s: "Big Buck Bunny" over the meadow; 22.5 s: "The Peach Open Movie Project
+    # presents" on a sky; 5.75 / 10.5 / 12.0 s: a pink sky, the meadow, the brook (no text).
+    title, presents, *plain = frames_at(WEBM, [26.5, 22.5, 5.75, 10.5, 12.0])
+    reading = detector.read(title)
+    assert reading.share >= 0.15  # measured 0.215
+    box = reading.boxes[0]
+    assert 0.2 < box[0] + box[2] / 2 < 0.8 and box[2] > 0.35  # the title, in the middle
+    assert text_found(reading, has_subject=False).title_card
+    assert text_found(reading, has_subject=True).title_card  # that much text is a title card
+    presents_reading = detector.read(presents)
+    assert 0.04 <= presents_reading.share < 0.15  # measured 0.066 (two lines)
+    assert text_found(presents_reading, has_subject=False).title_card
+    assert not text_found(presents_reading, has_subject=True).title_card
+    for image in plain:
+        assert detector.read(image).boxes == ()
+
+
+def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
+    # A caption as editors burn them in: two centred lines, white with a black outline.
+    (meadow,) = frames_at(WEBM, [10.5])
+    captioned = meadow.copy()
+    height, width = captioned.shape[:2]
+    for row, line in enumerate(("WAIT FOR IT", "the best bunny ever")):
+        size = cv2.getTextSize(line, cv2.FONT_HERSHEY_DUPLEX, 1.0, 2)[0]
+        origin = ((width - size[0]) // 2, int(height * 0.80) + row * 34)
+        cv2.putText(captioned, line, origin, cv2.FONT_HERSHEY_DUPLEX, 1.0, (0, 0, 0), 6)
+        cv2.putText(captioned, line, origin, cv2.FONT_HERSHEY_DUPLEX, 1.0, (255, 255, 255), 2)
+    scorer = load_scorer("cpu")
+    topics = load_topics(None, preset="general")
+    plain_ev, caption_ev = scorer.evidence([meadow, captioned])
+    plain_topics = scorer.score_topics(plain_ev, topics)
+    caption_topics = scorer.score_topics(caption_ev, topics)
+    assert plain_topics.text == TextFound()
+    text = caption_topics.text
+    assert text is not None and not text.title_card
+    assert 0.03 <= text.share <= 0.2 and text.corner_share == 0.0
+    assert all(y >= 0.65 for _, y, _, _ in text.boxes)  # found where it was drawn
+    assert rank.text_penalty(text) >= 0.06
+    # The same frame with and without the caption: the caption-free one ranks first.
+    config = PipelineConfig()
+    base = webm_result.candidates[0]
+    pair = [
+        replace(base, topics=plain_topics, flagged=False),
+        replace(base, topics=caption_topics, flagged=False),
+    ]
+    ranked = rank.ranked(rank.rescored(pair, config))
+    assert ranked[0].topics.text == TextFound() and ranked[0].score > ranked[1].score
+
+
+def test_a_watermark_in_a_corner_costs_little(detector):
+    # clideo.com, bottom right, on every frame of this eval clip.
+    cap = cv2.VideoCapture(str(EVAL / "clips" / "baby_reading_book_glasses.mp4"))
+    ok, img = cap.read()
+    cap.release()
+    assert ok
+    reading = detector.read(to_working_size(img, 480))
+    assert reading.boxes
+    x, y, _, _ = reading.boxes[0]
+    assert x > 0.5 and y > 0.7
+    assert reading.corner_share == pytest.approx(reading.share)
+    found = text_found(reading, has_subject=False)
+    assert found is not None and not found.title_card
+    assert 0.0 < rank.text_penalty(found) <= 0.03
+
+
+def test_title_cards_are_flagged_and_ranked_after_every_picture(webm_result):
+    candidates = webm_result.candidates
+    titles = [c for c in candidates if c.topics.text is not None and c.topics.text.title_card]
+    # The clip ends on its title over the meadow; the opening credit sits on a sky.
+    assert any(c.frame.time_s >= 24.0 for c in titles), [c.frame.time_s for c in candidates]
+    assert all(c.flagged and c.flag_reason.startswith("title card") for c in titles)
+    last_picture = max(c.rank for c in candidates if not c.flagged)
+    assert all(c.rank > last_picture for c in titles)
+    assert not any(c in titles for c in candidates[:5])
+    assert not any(c.topics.text is None for c in candidates)  # text looked for on each
+
+
+def test_the_report_records_the_text_of_every_candidate(webm_result):
+    report = build_report(webm_result)
+    jsonschema.validate(report, report_schema())
+    entries = report["candidates"]
+    assert all("text" in e for e in entries)
+    titles = [e for e in entries if e["text"]["title_card"]]
+    assert titles and all(e["flagged"] and e["text"]["boxes"] for e in titles)
+    assert max(e["text"]["share"] for e in titles) >= 0.15
+    assert all(e["score_terms"]["text_penalty"] == 0.0 for e in entries if not e["text"]["boxes"])
