@@ -25,7 +25,7 @@ from pick_common import clips, frames_at, load_model, run
 from thumbdesk.core.types import Candidate, PipelineResult
 
 TILE_W, TILE_H = 240, 135
-LABEL_H = 58
+LABEL_H = 72
 COLUMNS = 8
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
@@ -39,7 +39,7 @@ def _tile(image: np.ndarray | None, lines: list[str], colour: tuple[int, int, in
         y0, x0 = (TILE_H - small.shape[0]) // 2, (TILE_W - small.shape[1]) // 2
         tile[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
     cv2.rectangle(tile, (0, 0), (TILE_W - 1, TILE_H - 1), colour, 2)
-    for row, text in enumerate(lines[:4]):
+    for row, text in enumerate(lines[:5]):
         cv2.putText(tile, text, (4, TILE_H + 13 + 14 * row), FONT, 0.38, (235, 235, 235), 1)
     return tile
 
@@ -90,6 +90,7 @@ def clip_sheet(clip: Path, result: PipelineResult, max_rejected: int) -> np.ndar
             f"q{b.quality:.2f} r{b.representativeness:.2f} p{b.popularity:.2f} n{c.cluster_size}",
             f"{tags}"[:40],
             f"faces {c.topics.faces}{_text_note(c)} {c.flag_reason if c.flagged else ''}"[:46],
+            f"was: {c.face_note}"[:46] if c.face_note else "",
         ]
         tiles.append(_tile(images[c.frame.index], lines, (0, 200, 0)))
     rej_tiles = []

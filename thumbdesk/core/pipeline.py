@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thumbdesk.core import bars, dedup, quality, shots
+from thumbdesk.core import bars, clear_faces, dedup, quality, shots
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
@@ -193,11 +193,12 @@ def _cluster(
     row_of: dict[int, int],
     config: PipelineConfig,
     picture: tuple[float, float, float, float] = bars.FULL_PICTURE,
-) -> tuple[list[Candidate], list[Rejection]]:
+) -> tuple[list[Candidate], list[Rejection], dict[int, list[int]]]:
     """Group near-duplicates; the best frame of each group becomes a candidate.
 
     ``row_of`` maps a kept frame's index to its row in ``looks``; candidates' images are
-    cropped to the clip's ``picture`` box (bars left out).
+    cropped to the clip's ``picture`` box (bars left out). Also returns each candidate's
+    other frames (positions in ``kept``) by cluster id.
     """
     rows = [row_of[s.frame.index] for s in kept]
     distance = looks.distance[np.ix_(rows, rows)]
@@ -222,6 +223,7 @@ def _cluster(
 
     candidates: list[Candidate] = []
     rejected: list[Rejection] = []
+    others: dict[int, list[int]] = {}
     for cluster_id, (group_index, members) in enumerate(sorted(merged.items())):
         rep = best[group_index]
         entry = kept[rep]
@@ -239,6 +241,7 @@ def _cluster(
             flag_reason=f"{entry.reason}: {entry.detail}" if flagged else "",
         )
         candidates.append(candidate)
+        others[cluster_id] = [m for m in members if m != rep]
         for member in members:
             if member != rep:
                 frame = kept[member].frame
@@ -251,7 +254,33 @@ def _cluster(
                     + f" (distance {apart:.2f})"
                 )
                 rejected.append(Rejection(frame.index, round(frame.time_s, 3), "duplicate", detail))
-    return rescored(candidates, config), rejected
+    return rescored(candidates, config), rejected, others
+
+
+def _clear_faces(
+    candidates: list[Candidate],
+    kept: list[_Sampled],
+    others: dict[int, list[int]],
+    picture: tuple[float, float, float, float],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    config: PipelineConfig,
+) -> tuple[list[Candidate], list[clear_faces.Swap]]:
+    """Candidates whose face is unclear swapped for a clearer frame of their group."""
+
+    def members_of(cluster_id: int) -> list[clear_faces.Member]:
+        entries = [kept[m] for m in others.get(cluster_id, [])]
+        return [
+            clear_faces.Member(
+                *_in_picture(e, picture), f"{e.reason}: {e.detail}" if e.reason else ""
+            )
+            for e in entries
+        ]
+
+    updated, swaps = clear_faces.prefer_clear_faces(
+        candidates, members_of, scorer, topics, lambda t: _top_tags(t, config)
+    )
+    return (rescored(updated, config) if swaps else updated), swaps
 
 
 def run_pipeline(
@@ -308,7 +337,7 @@ def run_pipeline(
     picture = bars.picture_box(
         [s.metrics for s in sampled], (first.shape[1], first.shape[0]), config.dark_luma
     )
-    candidates, duplicates = _cluster(kept, looks, position, config, picture)
+    candidates, duplicates, others = _cluster(kept, looks, position, config, picture)
     rejected.extend(duplicates)
     timings["cluster"] = time.perf_counter() - mark
     yield PartialCandidates(ranked(candidates))
@@ -325,6 +354,8 @@ def run_pipeline(
         finally:
             if detail is not None:
                 detail.close()
+        candidates, swaps = _clear_faces(candidates, kept, others, picture, scorer, topics, config)
+        rejected = _swapped(rejected, swaps)
     timings["score"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     yield Progress("done", 1.0, f"{len(candidates)} candidates")
@@ -343,6 +374,19 @@ def run_pipeline(
             round(t, 3) for t in shots.boundaries(looks.shot, [s.frame.time_s for s in sampled])
         ),
     )
+
+
+def _swapped(rejected: list[Rejection], swaps: Sequence[clear_faces.Swap]) -> list[Rejection]:
+    """Rejections once clearer faces took candidates' places.
+
+    The new frames are candidates now; the frames they replaced are rejected with the reason.
+    """
+    taken = {s.new.index for s in swaps}
+    out = [r for r in rejected if r.frame_index not in taken]
+    for s in swaps:
+        detail = f"{s.note}: frame {s.new.index} of the group shows the face more clearly"
+        out.append(Rejection(s.old.index, round(s.old.time_s, 3), "duplicate", detail))
+    return out
 
 
 def _after_walk(info: VideoInfo, sampler: Sampler, n_sampled: int) -> tuple[VideoInfo, list[str]]:

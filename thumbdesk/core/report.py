@@ -60,6 +60,8 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
             "title_card": text.title_card,
             "boxes": [{"x": x, "y": y, "w": w, "h": h} for x, y, w, h in text.boxes],
         }
+    if candidate.face_note:
+        entry["face_note"] = candidate.face_note
     return entry
 
 

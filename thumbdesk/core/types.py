@@ -203,6 +203,40 @@ class DetailScorer(Protocol):
 
 
 @dataclass(frozen=True)
+class FaceView:
+    """One face as the face detector measured it, for comparing frames of the same shot."""
+
+    box: tuple[float, float, float, float]
+    """x, y, w, h as fractions of the frame (may reach past its edges when the face is cut)."""
+    score: float
+    """Detector confidence: lower when part of the face is hidden."""
+    sharpness: float
+    """Variance of the Laplacian inside the face box at a fixed face height."""
+    symmetry: float
+    """0..1: how squarely the face is turned to the camera."""
+    eyes: float | None = None
+    """How open the eyes look; comparable only between frames of the same face (None when the
+    eyes are too small to tell)."""
+
+
+@runtime_checkable
+class FaceLooker(Protocol):
+    """A FrameScorer that can show the faces of frames cheaply (optional).
+
+    The pipeline compares a candidate's main face with the same face in other frames of its
+    group, and swaps in a frame where it is shown more clearly (``core.clear_faces``).
+    """
+
+    def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
+        """The faces of a frame's evidence, largest first."""
+        ...
+
+    def find_faces(self, images: Sequence[np.ndarray]) -> list[tuple[FaceView, ...]]:
+        """The faces of upright BGR images (the face detector alone), largest first."""
+        ...
+
+
+@dataclass(frozen=True)
 class ScoreBreakdown:
     """The three terms of a candidate's score (each in [0, 1]), their weights, the text penalty."""
 
@@ -239,6 +273,9 @@ class Candidate:
     flagged: bool = False
     """True when the frame failed a quality filter and is offered only as a best effort."""
     flag_reason: str = ""
+    face_note: str = ""
+    """Why this frame stands for its group rather than the one first chosen, when a clearer
+    face made the difference (e.g. "eyes closed at 4.25 s")."""
     evidence: Any = field(default=None, repr=False)
     """The scorer's cached evidence, kept so that topic edits re-rank without the image model."""
 

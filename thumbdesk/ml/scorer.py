@@ -31,11 +31,11 @@ from typing import Any
 import cv2
 import numpy as np
 
-from thumbdesk.core.types import FrameTopics, Topic, TopicScore
+from thumbdesk.core.types import FaceView, FrameTopics, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
-from thumbdesk.ml.faces import Face, FaceDetector, face_quality
+from thumbdesk.ml.faces import Face, FaceDetector, face_quality, face_view
 from thumbdesk.ml.people import (
     GENDER_MIN_PX,
     MAX_JUDGED_FACES,
@@ -226,6 +226,15 @@ class Scorer:
                 )
             )
         return out
+
+    def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
+        """The faces of a frame's evidence, largest first (``core.types.FaceLooker``)."""
+        ev: Evidence = evidence
+        return tuple(face_view(f) for f in ev.faces)
+
+    def find_faces(self, images: Sequence[np.ndarray]) -> list[tuple[FaceView, ...]]:
+        """The faces of upright BGR images, found by the face detector alone."""
+        return [tuple(face_view(f) for f in self._faces.detect(img)) for img in images]
 
     def wants_detail(self, evidence: Any, scale: float) -> bool:
         """A face the people models could not judge here, but could ``scale`` times larger.

@@ -1,0 +1,164 @@
+"""Clear faces: closed eyes, blinks, turned, blurred and cut faces give way to a clearer frame
+of the same group (real clips of ../shared/eval, the real face detector and models)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from thumbdesk.core import clear_faces, quality
+from thumbdesk.core.clear_faces import Member, judge, prefer_clear_faces
+from thumbdesk.core.decode import FrameReader, to_working_size
+from thumbdesk.core.pipeline import pick
+from thumbdesk.core.rank import NEUTRAL_TOPICS, rescored
+from thumbdesk.core.report import build_report
+from thumbdesk.core.topics import default_topics
+from thumbdesk.core.types import Candidate, FaceView, Frame, PipelineConfig, ScoreBreakdown
+from thumbdesk.ml import load_scorer
+from thumbdesk.ml.scorer import Scorer
+
+CLIPS = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "clips"
+FUNNY_FACES = CLIPS / "woman_funny_faces_closeup.mp4"
+# Frames of FUNNY_FACES looked at one by one (eye crops at working size): the woman's eyes shut
+# in a blink or a wink, and wide open looking into the camera.
+CLOSED = (208, 224, 392, 472, 960)
+OPEN = (0, 16, 128, 536, 720)
+GIRL = CLIPS / "girl_child_face_closeup.mp4"
+GIRL_LIDS_DOWN = (147, 154, 161, 168)
+"""The girl's eyes shut (147, 154) or half-closed looking down (161, 168)."""
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return load_scorer("cpu")
+
+
+@pytest.fixture(scope="module")
+def funny_frames() -> dict[int, Frame]:
+    """The labelled frames of FUNNY_FACES at the pipeline's working size."""
+    out = {}
+    with FrameReader(FUNNY_FACES) as reader:
+        for index in sorted(CLOSED + OPEN):
+            image = to_working_size(reader.read(index), 480)
+            out[index] = Frame(index, index / 30.0, image)
+    return out
+
+
+def views(scorer: Scorer, frames: dict[int, Frame]) -> dict[int, FaceView]:
+    found = scorer.find_faces([f.image for f in frames.values()])
+    return {i: faces[0] for i, faces in zip(frames, found, strict=True)}
+
+
+def test_closed_eyes_read_less_open_than_open_eyes(scorer, funny_frames) -> None:
+    seen = views(scorer, funny_frames)
+    closed = [seen[i].eyes for i in CLOSED]
+    opened = [seen[i].eyes for i in OPEN]
+    assert None not in closed and None not in opened
+    assert max(closed) < 0.8 * min(opened), (closed, opened)  # type: ignore[type-var]
+
+
+def test_judge_flags_the_closed_eyes_and_no_open_ones(scorer, funny_frames) -> None:
+    seen = views(scorer, funny_frames)
+    order = list(seen)
+    judged = dict(zip(order, judge([seen[i] for i in order]), strict=True))
+    for i in CLOSED:
+        assert any("eyes" in flaw for flaw in judged[i].flaws), (i, judged[i])
+    for i in OPEN:
+        assert not any("eyes" in flaw for flaw in judged[i].flaws), (i, judged[i])
+        assert judged[i].clarity > max(judged[c].clarity for c in CLOSED)
+
+
+def _candidate(scorer: Scorer, frame: Frame) -> Candidate:
+    evidence = scorer.evidence([frame.image])[0]
+    candidate = Candidate(
+        frame=frame,
+        quality=quality.measure(frame.image),
+        cluster_id=0,
+        cluster_size=len(CLOSED + OPEN),
+        breakdown=ScoreBreakdown(0.0, 0.0, 0.0, PipelineConfig().weights),
+        topics=scorer.score_topics(evidence, default_topics()),
+        evidence=evidence,
+    )
+    return rescored([candidate], PipelineConfig())[0]
+
+
+def _members(frames: dict[int, Frame], but: int) -> list[Member]:
+    return [Member(f, quality.measure(f.image)) for i, f in frames.items() if i != but]
+
+
+@pytest.mark.parametrize("shut", [208, 392])
+def test_a_closed_eyed_candidate_gives_way_to_an_open_eyed_frame(scorer, funny_frames, shut):
+    candidate = _candidate(scorer, funny_frames[shut])
+    topics = default_topics()
+    updated, swaps = prefer_clear_faces(
+        [candidate], lambda _: _members(funny_frames, shut), scorer, topics
+    )
+    new = updated[0]
+    assert new.frame.index in OPEN, new.frame.index
+    assert new.face_note.startswith("eyes closed"), new.face_note
+    assert [(s.old.index, s.new.index) for s in swaps] == [(shut, new.frame.index)]
+    # everything about the candidate is the new frame's: evidence, topics, measurements
+    assert new.evidence is not candidate.evidence
+    assert new.quality == quality.measure(new.frame.image)
+    assert new.topics.faces >= 1 and new.cluster_id == candidate.cluster_id
+
+
+def test_an_open_eyed_candidate_stays(scorer, funny_frames) -> None:
+    candidate = _candidate(scorer, funny_frames[128])
+    updated, swaps = prefer_clear_faces(
+        [candidate], lambda _: _members(funny_frames, 128), scorer, default_topics()
+    )
+    assert swaps == [] and updated[0] is candidate
+
+
+def test_the_pipeline_picks_the_girl_with_her_eyes_open(scorer) -> None:
+    """Before: the pick was frame 168, her lids half down; now a frame of the same group with
+    her eyes open, the frame it replaced rejected with the reason."""
+    result = pick(GIRL, scorer=scorer, topics=default_topics())
+    best = result.best
+    assert best is not None
+    assert best.frame.index not in GIRL_LIDS_DOWN
+    assert "eyes" in best.face_note
+    replaced = [r for r in result.rejected if "shows the face more clearly" in r.detail]
+    assert [r.frame_index for r in replaced] == [168]
+    assert best.frame.index not in {r.frame_index for r in result.rejected}
+    entry = build_report(result)["candidates"][0]
+    assert entry["face_note"] == best.face_note
+
+
+def _view(**changes: object) -> FaceView:
+    base = {"box": (0.4, 0.3, 0.2, 0.3), "score": 0.93, "sharpness": 200.0, "symmetry": 0.9}
+    base.update(changes)
+    return FaceView(**base)  # type: ignore[arg-type]
+
+
+def test_judge_names_each_flaw_against_the_clear_face() -> None:
+    clear = _view(eyes=0.8)
+    cases = {
+        "face cut by the frame edge": _view(box=(0.85, 0.3, 0.2, 0.3), eyes=0.8),
+        "face turned away": _view(symmetry=0.2, eyes=0.8),
+        "face blurred": _view(sharpness=60.0, eyes=0.8),
+        "face partly hidden": _view(score=0.88, eyes=0.8),
+        "eyes closed": _view(eyes=0.3),
+    }
+    for flaw, view in cases.items():
+        mine, theirs, _ = judge([view, clear, clear])
+        assert flaw in mine.flaws, (flaw, mine)
+        assert theirs.flaws == () and theirs.clarity > mine.clarity
+    assert judge([clear, clear]) == [judge([clear])[0]] * 2
+
+
+def test_alternates_are_spread_in_time_and_never_worse_flagged() -> None:
+    with FrameReader(FUNNY_FACES) as reader:
+        funny = to_working_size(reader.read(0), 480)
+    metrics = quality.measure(funny)
+    candidate = Candidate(
+        Frame(0, 0.0, funny), metrics, 0, 10, ScoreBreakdown(0, 0, 0, (1, 1, 1)), NEUTRAL_TOPICS
+    )
+    members = [Member(Frame(i, i * 0.1, funny), metrics) for i in range(1, 20)]
+    members.append(Member(Frame(99, 9.9, funny), metrics, "blurry: soft"))
+    chosen = clear_faces.alternates(candidate, members, 3)
+    times = [0.0] + [m.frame.time_s for m in chosen]
+    assert len(chosen) == 3 and 99 not in [m.frame.index for m in chosen]
+    assert all(abs(a - b) >= clear_faces.MIN_APART_S for a in times for b in times if a != b)

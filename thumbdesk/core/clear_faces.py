@@ -1,0 +1,243 @@
+"""Clear faces: an unclear face gives way to a clearer frame of the same group.
+
+Each group of near-duplicate frames is represented by its best frame by picture quality,
+chosen before any model runs; a frame with the eyes shut or a hand across the face can win
+that. Once the models have found a face in a candidate, ``prefer_clear_faces`` looks at a few
+other frames of its group (at most ``MAX_ALTERNATES`` a candidate and ``LOOK_BUDGET`` a clip,
+the best by picture quality, at least ``MIN_APART_S`` apart: a blink or a passing hand lasts a
+fraction of a second), finds the same face there with the face detector alone, and judges
+every frame's face against the others (``judge``): eyes closed or mid-blink (eye openness well
+below the group's typical), blurred (much less sharp than the sharpest), turned away (far less
+frontal than the most frontal), partly hidden (detector confidence clearly below the best) or
+cut by the frame edge. A frame whose face is clearly better (``MARGIN``) and lacks a flaw the
+candidate has takes the candidate's place: the image models run on it, and the candidate keeps
+its group, its shot and a note saying why (``Candidate.face_note``).
+
+The face measures are compared, never read as absolute verdicts: how open a pair of eyes
+looks depends on the person and the scale, and the detector's confidence on the lighting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from thumbdesk.core.quality import quality_score
+from thumbdesk.core.types import (
+    Candidate,
+    FaceLooker,
+    FaceView,
+    Frame,
+    FrameScorer,
+    FrameTopics,
+    QualityMetrics,
+    Topic,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ALTERNATES = 3
+"""Other frames of a group looked at for each candidate with a face."""
+LOOK_BUDGET = 12
+"""Frames of one clip looked at again, at most (the face detector: ~5 ms each on 2 cores)."""
+MIN_APART_S = 0.4
+"""Alternates are at least this far in time from the candidate and from each other."""
+MIN_FACE_HEIGHT = 0.08
+"""Faces shorter than this fraction of the frame are not judged (too small to matter)."""
+QUALITY_SLACK = 0.1
+"""An alternate's picture quality may be this much below the candidate's (0..1 scale)."""
+MARGIN = 0.1
+"""How much clearer (``Judged.clarity``) an alternate's face must be to take the place."""
+EYES_CLOSED = 0.7
+"""Eye openness under this fraction of the group's median reads as half-closed (mid-blink)."""
+EYES_SHUT = 0.5
+"""... and under this fraction as closed."""
+BLURRED = 0.5
+"""Face sharpness under this fraction of the sharpest reads as blurred."""
+TURNED = 0.5
+TURN_GAIN = 0.3
+"""A face less frontal than TURNED, where another frame is TURN_GAIN more frontal, is turned
+away."""
+HIDDEN = 0.02
+"""Detector confidence this far below the best reads as a face partly hidden."""
+CUT = 0.05
+"""A face box reaching this share of its size past the frame edge is cut."""
+
+
+@dataclass(frozen=True)
+class Judged:
+    """How clearly one frame shows a face, judged against the same face in other frames."""
+
+    clarity: float
+    """0..1: open eyes, frontal, sharp, whole, surely seen."""
+    flaws: tuple[str, ...]
+    """What is wrong with it, in words ("eyes closed", "face turned away" ...)."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """A frame of a candidate's group: the frame (cropped to the picture), its measurements."""
+
+    frame: Frame
+    metrics: QualityMetrics
+    flag_reason: str = ""
+    """Why the frame failed a quality filter; empty when it passed."""
+
+
+@dataclass(frozen=True)
+class Swap:
+    """A candidate's frame given up for a clearer face of its group."""
+
+    old: Frame
+    new: Frame
+    note: str
+
+
+def is_cut(box: tuple[float, float, float, float]) -> bool:
+    """Whether a face box reaches past the frame edge by CUT of its size."""
+    x, y, w, h = box
+    return x < -CUT * w or y < -CUT * h or x + w > 1 + CUT * w or y + h > 1 + CUT * h
+
+
+def judge(views: Sequence[FaceView]) -> list[Judged]:
+    """Judge each view of one face against the others (frames of one group)."""
+    measured = [v.eyes for v in views if v.eyes is not None]
+    eye_ref = float(np.median(measured)) if len(measured) >= 2 else 0.0
+    sharp_ref = max(v.sharpness for v in views)
+    score_ref = max(v.score for v in views)
+    frontal_ref = max(v.symmetry for v in views)
+    out = []
+    for v in views:
+        flaws = []
+        eyes = 1.0
+        if eye_ref > 0 and v.eyes is not None:
+            eyes = min(1.0, v.eyes / eye_ref)
+            if eyes < EYES_CLOSED:
+                flaws.append("eyes closed" if eyes < EYES_SHUT else "eyes half-closed")
+        sharp = min(1.0, v.sharpness / sharp_ref) if sharp_ref > 0 else 1.0
+        if sharp < BLURRED:
+            flaws.append("face blurred")
+        if v.symmetry < TURNED and frontal_ref - v.symmetry >= TURN_GAIN:
+            flaws.append("face turned away")
+        hidden = score_ref - v.score
+        if hidden >= HIDDEN:
+            flaws.append("face partly hidden")
+        cut = is_cut(v.box)
+        if cut:
+            flaws.append("face cut by the frame edge")
+        seen = float(np.clip(1.0 - hidden / (2.5 * HIDDEN), 0.0, 1.0))
+        clarity = 0.35 * eyes + 0.25 * v.symmetry + 0.2 * sharp + 0.1 * (not cut) + 0.1 * seen
+        out.append(Judged(round(clarity, 4), tuple(flaws)))
+    return out
+
+
+def same_face(face: FaceView, faces: Sequence[FaceView]) -> FaceView | None:
+    """The face of ``faces`` that is ``face`` seen in another frame of the group, if any."""
+    x, y, w, h = face.box
+    best, best_distance = None, 1.0
+    for other in faces:
+        ox, oy, ow, oh = other.box
+        if not 0.6 <= oh / max(h, 1e-6) <= 1.6:
+            continue
+        distance = float(np.hypot(ox + ow / 2 - x - w / 2, oy + oh / 2 - y - h / 2)) / max(w, h)
+        if distance < best_distance:
+            best, best_distance = other, distance
+    return best
+
+
+def alternates(candidate: Candidate, members: Sequence[Member], limit: int) -> list[Member]:
+    """Up to ``limit`` other frames of the group worth comparing, best picture first."""
+    floor = quality_score(candidate.quality) - QUALITY_SLACK
+    usable = [
+        m
+        for m in members
+        if (candidate.flagged or not m.flag_reason) and quality_score(m.metrics) >= floor
+    ]
+    usable.sort(key=lambda m: (-quality_score(m.metrics), m.frame.index))
+    chosen: list[Member] = []
+    times = [candidate.frame.time_s]
+    for m in usable:
+        if len(chosen) >= limit:
+            break
+        if all(abs(m.frame.time_s - t) >= MIN_APART_S for t in times):
+            chosen.append(m)
+            times.append(m.frame.time_s)
+    return chosen
+
+
+def _note(flaws: Sequence[str], old: Frame) -> str:
+    return f"{', '.join(flaws)} at {old.time_s:.2f} s"
+
+
+def prefer_clear_faces(
+    candidates: Sequence[Candidate],
+    members_of: Callable[[int], Sequence[Member]],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    finish: Callable[[FrameTopics], FrameTopics] = lambda t: t,
+) -> tuple[list[Candidate], list[Swap]]:
+    """Candidates with each unclear face replaced by a clearer one of its group, and the swaps.
+
+    ``members_of(cluster_id)`` gives the other frames of a candidate's group; ``finish``
+    trims the new frames' topics as the pipeline trims every candidate's.
+    """
+    out = list(candidates)
+    if not isinstance(scorer, FaceLooker):
+        return out, []
+    budget = LOOK_BUDGET
+    chosen: dict[int, tuple[Member, str]] = {}
+    for i in sorted(range(len(out)), key=lambda i: -out[i].score):
+        candidate = out[i]
+        if budget <= 0 or candidate.evidence is None:
+            continue
+        faces = scorer.faces_in(candidate.evidence)
+        if not faces or faces[0].box[3] < MIN_FACE_HEIGHT:
+            continue
+        others = alternates(
+            candidate, members_of(candidate.cluster_id), min(MAX_ALTERNATES, budget)
+        )
+        if not others:
+            continue
+        budget -= len(others)
+        found = scorer.find_faces([m.frame.image for m in others])
+        matched = [(m, same_face(faces[0], f)) for m, f in zip(others, found, strict=True)]
+        pairs = [(m, v) for m, v in matched if v is not None]
+        if not pairs:
+            continue
+        judged = judge([faces[0]] + [v for _, v in pairs])
+        mine, theirs = judged[0], judged[1:]
+        k = max(range(len(theirs)), key=lambda k: (theirs[k].clarity, -k))
+        better = theirs[k]
+        if better.clarity >= mine.clarity + MARGIN and set(mine.flaws) - set(better.flaws):
+            chosen[i] = (pairs[k][0], _note(mine.flaws, candidate.frame))
+            log.debug(
+                "frame %d: %s (clarity %.2f); frame %d instead (%.2f)",
+                candidate.frame.index,
+                ", ".join(mine.flaws),
+                mine.clarity,
+                pairs[k][0].frame.index,
+                better.clarity,
+            )
+    if not chosen:
+        return out, []
+    order = sorted(chosen)
+    evidence = scorer.evidence([chosen[i][0].frame.image for i in order])
+    swaps = []
+    for i, item in zip(order, evidence, strict=True):
+        member, note = chosen[i]
+        old = out[i]
+        out[i] = replace(
+            old,
+            frame=member.frame,
+            quality=member.metrics,
+            topics=finish(scorer.score_topics(item, topics)),
+            evidence=item,
+            flagged=bool(member.flag_reason),
+            flag_reason=member.flag_reason,
+            face_note=note,
+        )
+        swaps.append(Swap(old.frame, member.frame, note))
+    return out, swaps
