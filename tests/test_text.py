@@ -68,16 +68,23 @@ def test_the_title_card_is_text_and_the_pictures_are_not(detector):
         assert detector.read(image).boxes == ()
 
 
-def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
-    # A caption as editors burn them in: two centred lines, white with a black outline.
-    (meadow,) = frames_at(WEBM, [10.5])
-    captioned = meadow.copy()
+def burn_caption(image: np.ndarray) -> np.ndarray:
+    """A caption as editors burn them in: two centred lines, white with a black outline."""
+    captioned = image.copy()
     height, width = captioned.shape[:2]
+    scale = width / 480
     for row, line in enumerate(("WAIT FOR IT", "the best bunny ever")):
-        size = cv2.getTextSize(line, cv2.FONT_HERSHEY_DUPLEX, 1.0, 2)[0]
-        origin = ((width - size[0]) // 2, int(height * 0.80) + row * 34)
-        cv2.putText(captioned, line, origin, cv2.FONT_HERSHEY_DUPLEX, 1.0, (0, 0, 0), 6)
-        cv2.putText(captioned, line, origin, cv2.FONT_HERSHEY_DUPLEX, 1.0, (255, 255, 255), 2)
+        size = cv2.getTextSize(line, cv2.FONT_HERSHEY_DUPLEX, scale, 2)[0]
+        origin = ((width - size[0]) // 2, int(height * 0.80) + row * round(34 * scale))
+        font = cv2.FONT_HERSHEY_DUPLEX
+        cv2.putText(captioned, line, origin, font, scale, (0, 0, 0), round(6 * scale))
+        cv2.putText(captioned, line, origin, font, scale, (255, 255, 255), round(2 * scale))
+    return captioned
+
+
+def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
+    (meadow,) = frames_at(WEBM, [10.5])
+    captioned = burn_caption(meadow)
     scorer = load_scorer("cpu")
     topics = load_topics(None, preset="general")
     plain_ev, caption_ev = scorer.evidence([meadow, captioned])
@@ -98,6 +105,32 @@ def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
     ]
     ranked = rank.ranked(rank.rescored(pair, config))
     assert ranked[0].topics.text == TextFound() and ranked[0].score > ranked[1].score
+
+
+def test_the_pick_leaves_a_captioned_moment_for_a_clean_one(tmp_path):
+    # Big Buck Bunny with a caption burnt in from 2.6 s on. Its best frame (2.8 s) is then
+    # captioned; the clean frame at the start, 23% weaker otherwise, becomes the pick.
+    cap = cv2.VideoCapture(str(VIDEOS / "bigbuckbunny.mp4"))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    path = tmp_path / "captioned.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (640, 360))
+    index = 0
+    while True:
+        ok, img = cap.read()
+        if not ok:
+            break
+        img = cv2.resize(img, (640, 360), interpolation=cv2.INTER_AREA)
+        writer.write(burn_caption(img) if index / fps >= 2.6 else img)
+        index += 1
+    cap.release()
+    writer.release()
+    result = pick(path, scorer=load_scorer("cpu"), topics=load_topics(None, preset="general"))
+    best = result.candidates[0]
+    assert best.topics.text == TextFound() and best.frame.time_s < 2.6
+    captioned = [c for c in result.candidates if c.frame.time_s >= 2.6]
+    assert captioned and all(c.topics.text and c.topics.text.share >= 0.05 for c in captioned)
+    # without the penalty the captioned frame would have won
+    assert max(c.breakdown.total / (1 - c.breakdown.text_penalty) for c in captioned) > best.score
 
 
 def test_a_watermark_in_a_corner_costs_little(detector):
