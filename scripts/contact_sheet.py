@@ -90,7 +90,13 @@ def clip_sheet(clip: Path, result: PipelineResult, max_rejected: int) -> np.ndar
             f"q{b.quality:.2f} r{b.representativeness:.2f} p{b.popularity:.2f} n{c.cluster_size}",
             f"{tags}"[:40],
             f"faces {c.topics.faces}{_text_note(c)} {c.flag_reason if c.flagged else ''}"[:46],
-            f"was: {c.face_note}"[:46] if c.face_note else "",
+            (
+                f"was: {c.face_note}"
+                if c.face_note
+                else f"face: {c.face_flaw}"
+                if c.face_flaw
+                else ""
+            )[:46],
         ]
         tiles.append(_tile(images[c.frame.index], lines, (0, 200, 0)))
     rej_tiles = []

@@ -125,6 +125,25 @@ def test_the_pipeline_picks_the_girl_with_her_eyes_open(scorer) -> None:
     assert best.frame.index not in {r.frame_index for r in result.rejected}
     entry = build_report(result)["candidates"][0]
     assert entry["face_note"] == best.face_note
+    # the group's other frames say they were grouped with the new frame, not the replaced one
+    grouped = [r for r in result.rejected if r.reason == "duplicate" and r.frame_index != 168]
+    assert grouped and all("frame 168" not in r.detail for r in grouped)
+    assert sum(f"frame {best.frame.index}" in r.detail for r in grouped) >= len(grouped) - 1
+
+
+def test_a_face_behind_a_waving_hand_loses_to_the_clear_face_of_its_shot(scorer) -> None:
+    """Before: the pick was 2.80 s, the man waving, his hand beside his face (partly over it);
+    now the clear face of the same shot leads and the waving frame says why it lost."""
+    result = pick(CLIPS / "man_birthday_cake_laptop.mp4", scorer=scorer, topics=default_topics())
+    best = result.best
+    assert best is not None and best.face_flaw == ""
+    waving = [c for c in result.candidates if abs(c.frame.time_s - 2.8) < 0.3]
+    assert waving and waving[0].shot == best.shot
+    assert "clearer at" in waving[0].face_flaw
+    assert waving[0].breakdown.face_penalty > 0 and waving[0].rank > best.rank
+    entry = build_report(result)["candidates"][waving[0].rank - 1]
+    assert entry["face_flaw"] == waving[0].face_flaw
+    assert entry["score_terms"]["face_penalty"] == waving[0].breakdown.face_penalty
 
 
 def _view(**changes: object) -> FaceView:

@@ -13,6 +13,11 @@ cut by the frame edge. A frame whose face is clearly better (``MARGIN``) and lac
 candidate has takes the candidate's place: the image models run on it, and the candidate keeps
 its group, its shot and a note saying why (``Candidate.face_note``).
 
+Between the candidates of one shot, ``mark_unclear_faces`` judges the main faces the same way:
+a candidate whose face is clearly less clear than another's, with a flaw the other lacks, is
+marked (``Candidate.face_flaw``) and loses ``rank.FACE_FLAW_COST`` of its score, so the
+clearer face of the shot leads it.
+
 The face measures are compared, never read as absolute verdicts: how open a pair of eyes
 looks depends on the person and the scale, and the detector's confidence on the lighting.
 """
@@ -20,6 +25,7 @@ looks depends on the person and the scale, and the detector's confidence on the 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -34,6 +40,7 @@ from thumbdesk.core.types import (
     FrameScorer,
     FrameTopics,
     QualityMetrics,
+    Rejection,
     Topic,
 )
 
@@ -172,6 +179,31 @@ def _note(flaws: Sequence[str], old: Frame) -> str:
     return f"{', '.join(flaws)} at {old.time_s:.2f} s"
 
 
+def mark_unclear_faces(candidates: Sequence[Candidate], scorer: FrameScorer) -> list[Candidate]:
+    """Candidates, those whose face loses to a clearer one of the same shot marked."""
+    out = list(candidates)
+    if not isinstance(scorer, FaceLooker):
+        return out
+    shots: dict[int, list[tuple[int, FaceView]]] = {}
+    for i, c in enumerate(out):
+        faces = scorer.faces_in(c.evidence) if c.evidence is not None else ()
+        if faces and faces[0].box[3] >= MIN_FACE_HEIGHT and not c.flagged:
+            shots.setdefault(c.shot, []).append((i, faces[0]))
+    for members in shots.values():
+        if len(members) < 2:
+            continue
+        judged = judge([view for _, view in members])
+        k = max(range(len(members)), key=lambda k: (judged[k].clarity, -members[k][0]))
+        best, clearest = judged[k], out[members[k][0]]
+        for (i, view), mine in zip(members, judged, strict=True):
+            same = 0.5 <= view.box[3] / max(members[k][1].box[3], 1e-6) <= 2.0
+            lacking = [f for f in mine.flaws if f not in best.flaws]
+            if same and lacking and best.clarity >= mine.clarity + MARGIN:
+                flaw = f"{', '.join(lacking)}; clearer at {clearest.frame.time_s:.2f} s"
+                out[i] = replace(out[i], face_flaw=flaw)
+    return out
+
+
 def prefer_clear_faces(
     candidates: Sequence[Candidate],
     members_of: Callable[[int], Sequence[Member]],
@@ -241,3 +273,28 @@ def prefer_clear_faces(
         )
         swaps.append(Swap(old.frame, member.frame, note))
     return out, swaps
+
+
+def rejections_after(rejected: Sequence[Rejection], swaps: Sequence[Swap]) -> list[Rejection]:
+    """The rejected frames once clearer faces took candidates' places.
+
+    A new frame is a candidate now; the frame it replaced is rejected with the reason, and the
+    group's other frames name the new frame as the one they were grouped with.
+    """
+    taken = {s.new.index for s in swaps}
+    out = []
+    for rejection in rejected:
+        if rejection.frame_index in taken:
+            continue
+        detail = rejection.detail
+        for s in swaps:
+            old = re.compile(rf"frame {s.old.index}(?!\d)")
+            if rejection.reason == "duplicate" and old.search(detail):
+                detail = re.sub(
+                    r" \(distance [0-9.]+\)", "", old.sub(f"frame {s.new.index}", detail)
+                )
+        out.append(replace(rejection, detail=detail))
+    for s in swaps:
+        detail = f"{s.note}: frame {s.new.index} of the group shows the face more clearly"
+        out.append(Rejection(s.old.index, round(s.old.time_s, 3), "duplicate", detail))
+    return out

@@ -280,7 +280,7 @@ def _clear_faces(
     updated, swaps = clear_faces.prefer_clear_faces(
         candidates, members_of, scorer, topics, lambda t: _top_tags(t, config)
     )
-    return (rescored(updated, config) if swaps else updated), swaps
+    return rescored(clear_faces.mark_unclear_faces(updated, scorer), config), swaps
 
 
 def run_pipeline(
@@ -355,7 +355,7 @@ def run_pipeline(
             if detail is not None:
                 detail.close()
         candidates, swaps = _clear_faces(candidates, kept, others, picture, scorer, topics, config)
-        rejected = _swapped(rejected, swaps)
+        rejected = clear_faces.rejections_after(rejected, swaps)
     timings["score"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     yield Progress("done", 1.0, f"{len(candidates)} candidates")
@@ -374,19 +374,6 @@ def run_pipeline(
             round(t, 3) for t in shots.boundaries(looks.shot, [s.frame.time_s for s in sampled])
         ),
     )
-
-
-def _swapped(rejected: list[Rejection], swaps: Sequence[clear_faces.Swap]) -> list[Rejection]:
-    """Rejections once clearer faces took candidates' places.
-
-    The new frames are candidates now; the frames they replaced are rejected with the reason.
-    """
-    taken = {s.new.index for s in swaps}
-    out = [r for r in rejected if r.frame_index not in taken]
-    for s in swaps:
-        detail = f"{s.note}: frame {s.new.index} of the group shows the face more clearly"
-        out.append(Rejection(s.old.index, round(s.old.time_s, 3), "duplicate", detail))
-    return out
 
 
 def _after_walk(info: VideoInfo, sampler: Sampler, n_sampled: int) -> tuple[VideoInfo, list[str]]:

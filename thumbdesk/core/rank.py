@@ -41,6 +41,9 @@ same shot to win where it is 25% weaker otherwise."""
 CORNER_MARK_COST = 0.5
 """The same for small marks in a corner (watermarks, logos): a 3% watermark costs 1.5%."""
 TEXT_PENALTY_MAX = 0.4
+FACE_FLAW_COST = 0.15
+"""Share of the score a frame loses when another candidate of its shot shows the face clearly
+and it does not (``Candidate.face_flaw``: eyes closed, hidden, blurred, turned or cut)."""
 
 
 def text_penalty(text: TextFound | None) -> float:
@@ -88,6 +91,7 @@ def breakdown_for(
         popularity=round(min(1.0, max(0.0, popularity)), 4),
         weights=config.weights,
         text_penalty=text_penalty(topics.text),
+        face_penalty=FACE_FLAW_COST if candidate.face_flaw else 0.0,
     )
 
 

@@ -31,6 +31,7 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
             "popularity": breakdown.popularity,
             "weights": list(breakdown.weights),
             "text_penalty": breakdown.text_penalty,
+            "face_penalty": breakdown.face_penalty,
         },
         "quality": {
             "luma": metrics.luma,
@@ -62,6 +63,8 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
         }
     if candidate.face_note:
         entry["face_note"] = candidate.face_note
+    if candidate.face_flaw:
+        entry["face_flaw"] = candidate.face_flaw
     return entry
 
 

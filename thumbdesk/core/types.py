@@ -246,15 +246,18 @@ class ScoreBreakdown:
     weights: tuple[float, float, float]
     text_penalty: float = 0.0
     """Share of the score lost to burnt-in text (captions, titles; ``core.rank.text_penalty``)."""
+    face_penalty: float = 0.0
+    """Share of the score lost to a face shown less clearly than in another candidate of the
+    same shot (``Candidate.face_flaw``)."""
 
     @property
     def total(self) -> float:
-        """Weighted mean of the three terms, less the text penalty, in [0, 1]."""
+        """Weighted mean of the three terms, less the text and face penalties, in [0, 1]."""
         wq, wr, wp = self.weights
         mean = (wq * self.quality + wr * self.representativeness + wp * self.popularity) / (
             wq + wr + wp
         )
-        return mean * (1.0 - self.text_penalty)
+        return mean * (1.0 - self.text_penalty) * (1.0 - self.face_penalty)
 
 
 @dataclass(frozen=True, eq=False)
@@ -276,6 +279,9 @@ class Candidate:
     face_note: str = ""
     """Why this frame stands for its group rather than the one first chosen, when a clearer
     face made the difference (e.g. "eyes closed at 4.25 s")."""
+    face_flaw: str = ""
+    """What is wrong with this frame's face where another candidate of the same shot shows it
+    clearly (e.g. "eyes closed; clearer at 3.50 s"); such a frame loses a share of its score."""
     evidence: Any = field(default=None, repr=False)
     """The scorer's cached evidence, kept so that topic edits re-rank without the image model."""
 
