@@ -10,7 +10,9 @@ neutral 0.5 when no model is loaded, so the ranking keeps its shape with or with
 
 Burnt-in text costs a share of the score (``text_penalty``): a caption over 5% of the picture
 15%, a watermark in a corner little. A title card (a frame that is mostly text, as the model
-layer judges it) is flagged, so it is ranked after every frame that is a picture.
+layer judges it) is flagged, so it is ranked after every frame that is a picture. A face shown
+less clearly than in another candidate of the same shot (``Candidate.face_flaw``, set by
+``core.clear_faces``) costs ``FACE_FLAW_COST``.
 """
 
 from __future__ import annotations
