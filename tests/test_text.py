@@ -107,12 +107,10 @@ def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
     assert ranked[0].topics.text == TextFound() and ranked[0].score > ranked[1].score
 
 
-def test_the_pick_leaves_a_captioned_moment_for_a_clean_one(tmp_path):
-    # Big Buck Bunny with a caption burnt in from 2.6 s on. Its best frame (2.8 s) is then
-    # captioned; the clean frame at the start, 23% weaker otherwise, becomes the pick.
+def captioned_clip(path: Path, start_s: float, end_s: float) -> Path:
+    """Big Buck Bunny (640x360) with a caption burnt in from ``start_s`` to ``end_s``."""
     cap = cv2.VideoCapture(str(VIDEOS / "bigbuckbunny.mp4"))
     fps = cap.get(cv2.CAP_PROP_FPS)
-    path = tmp_path / "captioned.mp4"
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (640, 360))
     index = 0
     while True:
@@ -120,17 +118,36 @@ def test_the_pick_leaves_a_captioned_moment_for_a_clean_one(tmp_path):
         if not ok:
             break
         img = cv2.resize(img, (640, 360), interpolation=cv2.INTER_AREA)
-        writer.write(burn_caption(img) if index / fps >= 2.6 else img)
+        writer.write(burn_caption(img) if start_s <= index / fps < end_s else img)
         index += 1
     cap.release()
     writer.release()
+    return path
+
+
+def test_the_pick_leaves_a_captioned_moment_for_a_clean_one(tmp_path):
+    # Captioned from 2.6 s to the end. The group of near-duplicates around 1.7-5 s is then
+    # represented by a captioned frame (2.8 s: text is sharp, it lifts the frame's measured
+    # quality), which was the pick; the group's clean frames from before 2.6 s take its place.
+    path = captioned_clip(tmp_path / "captioned.mp4", 2.6, 99.0)
     result = pick(path, scorer=load_scorer("cpu"), topics=load_topics(None, preset="general"))
     best = result.candidates[0]
     assert best.topics.text == TextFound() and best.frame.time_s < 2.6
-    captioned = [c for c in result.candidates if c.frame.time_s >= 2.6]
-    assert captioned and all(c.topics.text and c.topics.text.share >= 0.05 for c in captioned)
-    # without the penalty the captioned frame would have won
-    assert max(c.breakdown.total / (1 - c.breakdown.text_penalty) for c in captioned) > best.score
+    swapped = [r for r in result.rejected if "has less burnt-in text" in r.detail]
+    assert swapped and all(r.time_s >= 2.6 for r in swapped)
+
+
+def test_a_caption_for_a_moment_gives_way_to_the_same_picture_without_it(tmp_path):
+    # Captioned from 2.0 to 3.6 s, in the middle of a group: frames before and after are
+    # the same picture without the caption.
+    path = captioned_clip(tmp_path / "moment.mp4", 2.0, 3.6)
+    result = pick(path, scorer=load_scorer("cpu"), topics=load_topics(None, preset="general"))
+    assert all(c.topics.text == TextFound() for c in result.candidates)
+    swapped = [r for r in result.rejected if "burnt-in text" in r.detail]
+    assert swapped and all(2.0 <= r.time_s < 3.6 for r in swapped)
+    assert all("has less burnt-in text" in r.detail for r in swapped)
+    frames = {c.frame.index for c in result.candidates}
+    assert frames.isdisjoint(r.frame_index for r in result.rejected)
 
 
 def test_a_watermark_in_a_corner_costs_little(detector):

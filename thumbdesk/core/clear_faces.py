@@ -275,8 +275,10 @@ def prefer_clear_faces(
     return out, swaps
 
 
-def rejections_after(rejected: Sequence[Rejection], swaps: Sequence[Swap]) -> list[Rejection]:
-    """The rejected frames once clearer faces took candidates' places.
+def rejections_after(
+    rejected: Sequence[Rejection], swaps: Sequence[Swap], why: str = "shows the face more clearly"
+) -> list[Rejection]:
+    """The rejected frames once clearer faces (or other frames: ``why``) took candidates' places.
 
     A new frame is a candidate now; the frame it replaced is rejected with the reason, and the
     group's other frames name the new frame as the one they were grouped with.
@@ -295,6 +297,6 @@ def rejections_after(rejected: Sequence[Rejection], swaps: Sequence[Swap]) -> li
                 )
         out.append(replace(rejection, detail=detail))
     for s in swaps:
-        detail = f"{s.note}: frame {s.new.index} of the group shows the face more clearly"
+        detail = f"{s.note}: frame {s.new.index} of the group {why}"
         out.append(Rejection(s.old.index, round(s.old.time_s, 3), "duplicate", detail))
     return out

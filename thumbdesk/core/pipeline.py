@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from thumbdesk.core import bars, clear_faces, dedup, quality, shots
+from thumbdesk.core import bars, clean_text, clear_faces, dedup, quality, shots
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
@@ -267,6 +267,32 @@ def _clear_faces(
     config: PipelineConfig,
 ) -> tuple[list[Candidate], list[clear_faces.Swap]]:
     """Candidates whose face is unclear swapped for a clearer frame of their group."""
+    updated, swaps = clear_faces.prefer_clear_faces(
+        candidates, _members(kept, others, picture), scorer, topics, lambda t: _top_tags(t, config)
+    )
+    return (rescored(updated, config) if swaps else updated), swaps
+
+
+def _clean_text(
+    candidates: list[Candidate],
+    kept: list[_Sampled],
+    others: dict[int, list[int]],
+    picture: tuple[float, float, float, float],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    config: PipelineConfig,
+) -> tuple[list[Candidate], list[clear_faces.Swap]]:
+    """Candidates with burnt-in text swapped for a frame of their group with less."""
+    updated, swaps = clean_text.prefer_clean_frames(
+        candidates, _members(kept, others, picture), scorer, topics, lambda t: _top_tags(t, config)
+    )
+    return (rescored(updated, config) if swaps else updated), swaps
+
+
+def _members(
+    kept: list[_Sampled], others: dict[int, list[int]], picture: tuple[float, float, float, float]
+) -> Callable[[int], list[clear_faces.Member]]:
+    """The other frames of a candidate's group, by cluster id (cropped to the picture)."""
 
     def members_of(cluster_id: int) -> list[clear_faces.Member]:
         entries = [kept[m] for m in others.get(cluster_id, [])]
@@ -277,10 +303,7 @@ def _clear_faces(
             for e in entries
         ]
 
-    updated, swaps = clear_faces.prefer_clear_faces(
-        candidates, members_of, scorer, topics, lambda t: _top_tags(t, config)
-    )
-    return rescored(clear_faces.mark_unclear_faces(updated, scorer), config), swaps
+    return members_of
 
 
 def run_pipeline(
@@ -356,6 +379,9 @@ def run_pipeline(
                 detail.close()
         candidates, swaps = _clear_faces(candidates, kept, others, picture, scorer, topics, config)
         rejected = clear_faces.rejections_after(rejected, swaps)
+        candidates, swaps = _clean_text(candidates, kept, others, picture, scorer, topics, config)
+        rejected = clear_faces.rejections_after(rejected, swaps, "has less burnt-in text")
+        candidates = rescored(clear_faces.mark_unclear_faces(candidates, scorer), config)
     timings["score"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     yield Progress("done", 1.0, f"{len(candidates)} candidates")

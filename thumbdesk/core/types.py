@@ -236,6 +236,19 @@ class FaceLooker(Protocol):
         ...
 
 
+@runtime_checkable
+class TextLooker(Protocol):
+    """A FrameScorer that can look for burnt-in text alone, cheaply (optional).
+
+    The pipeline looks at other frames of a captioned candidate's group, and swaps in one
+    with less text (``core.clean_text``).
+    """
+
+    def find_text(self, images: Sequence[np.ndarray]) -> list[TextFound]:
+        """The burnt-in text of upright BGR images (the text detector alone)."""
+        ...
+
+
 @dataclass(frozen=True)
 class ScoreBreakdown:
     """The three terms of a candidate's score (each in [0, 1]), their weights, the text penalty."""

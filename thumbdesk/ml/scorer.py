@@ -31,7 +31,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from thumbdesk.core.types import FaceView, FrameTopics, Topic, TopicScore
+from thumbdesk.core.types import FaceView, FrameTopics, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
@@ -49,7 +49,7 @@ from thumbdesk.ml.people_features import (
     PersonReading,
     features,
 )
-from thumbdesk.ml.text import TextDetector, TextReading, text_found
+from thumbdesk.ml.text import TextDetector, TextReading, judge_text, text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
 
 log = logging.getLogger(__name__)
@@ -235,6 +235,10 @@ class Scorer:
     def find_faces(self, images: Sequence[np.ndarray]) -> list[tuple[FaceView, ...]]:
         """The faces of upright BGR images, found by the face detector alone."""
         return [tuple(face_view(f) for f in self._faces.detect(img)) for img in images]
+
+    def find_text(self, images: Sequence[np.ndarray]) -> list[TextFound]:
+        """The burnt-in text of upright BGR images, found by the text detector alone."""
+        return [judge_text(self._text.read(img), has_subject=False) for img in images]
 
     def wants_detail(self, evidence: Any, scale: float) -> bool:
         """A face the people models could not judge here, but could ``scale`` times larger.

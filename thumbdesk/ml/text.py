@@ -162,13 +162,16 @@ def _background_edges(image: np.ndarray, boxes: list[tuple[float, float, float, 
 
 
 def text_found(reading: TextReading | None, has_subject: bool) -> TextFound | None:
+    """``judge_text(reading, has_subject)``, or None when no text detection ran."""
+    return None if reading is None else judge_text(reading, has_subject)
+
+
+def judge_text(reading: TextReading, has_subject: bool) -> TextFound:
     """Judge a reading: share, corner share and whether the frame is a title card.
 
     ``has_subject``: a face or a confident object was found (a caption over a person is a
     caption, not a title card).
     """
-    if reading is None:
-        return None
     main = reading.share - reading.corner_share  # corner marks never make a title
     caption = all(
         y + h / 2 >= CAPTION_BAND
