@@ -1,13 +1,14 @@
 """Run a bundled ONNX graph in torch (for CUDA), without the onnx package or onnx2torch.
 
-The people-evidence models (face attributes, expression, the object detector) are small
-convolutional graphs; this reads their nodes and initializers straight from the protobuf
-(reusing the reader in ``thumbdesk.ml.lite0``) and executes them node by node with
-``torch.nn.functional``. Only the operators those graphs use are implemented, each with
+The people-evidence models (face attributes, expression, the object detector) and the text
+detector are small convolutional graphs; this reads their nodes and initializers straight
+from the protobuf (reusing the reader in ``thumbdesk.ml.lite0``) and executes them node by node
+with ``torch.nn.functional``. Only the operators those graphs use are implemented, each with
 ONNX semantics (asymmetric pads become an explicit ``F.pad``; ``Resize`` supports the
-half-pixel linear mode NanoDet uses and refuses others rather than compute them wrongly, the
-onnx2torch pitfall noted in ../shared/MODELS.md). An unsupported graph raises ModelError at
-load, so a caller can fall back to ONNX Runtime. torch is imported only here.
+half-pixel linear mode NanoDet uses and the asymmetric-floor nearest mode of the text
+detector, and refuses others rather than compute them wrongly, the onnx2torch pitfall noted in
+../shared/MODELS.md; Constant nodes are folded at load). An unsupported graph raises
+ModelError at load, so a caller can fall back to ONNX Runtime. torch is imported only here.
 """
 
 from __future__ import annotations
@@ -128,13 +129,38 @@ def _ops() -> dict[str, Callable[..., Any]]:
     def resize(n: Node, x: Any, roi: Any, scales: Any = None, sizes: Any = None) -> Any:
         mode = n.attrs.get("mode", b"nearest")
         coord = n.attrs.get("coordinate_transformation_mode", b"half_pixel")
-        if mode != b"linear" or coord not in (b"half_pixel", b"pytorch_half_pixel"):
+        nearest = n.attrs.get("nearest_mode", b"round_prefer_floor")
+        if mode == b"linear" and coord in (b"half_pixel", b"pytorch_half_pixel"):
+            torch_mode = "bilinear"
+        elif mode == b"nearest" and coord == b"asymmetric" and nearest == b"floor":
+            torch_mode = "nearest"  # torch's nearest is ONNX's asymmetric + floor
+        else:
             raise ModelError(f"Resize mode {mode!r} / {coord!r} is not supported in torch")
         if sizes is not None and sizes.numel():
             size = tuple(int(v) for v in sizes.tolist()[2:])
         else:
             size = tuple(int(x.shape[i + 2] * float(s)) for i, s in enumerate(scales.tolist()[2:]))
+        if torch_mode == "nearest":
+            return F.interpolate(x, size=size, mode="nearest")
         return F.interpolate(x, size=size, mode="bilinear", align_corners=False)
+
+    def conv_transpose(n: Node, x: Any, w: Any, b: Any = None) -> Any:
+        top, left, bottom, right = n.attrs.get("pads", [0, 0, 0, 0])
+        if (top, left) != (bottom, right) or n.attrs.get("output_shape"):
+            raise ModelError("ConvTranspose with asymmetric pads is not supported in torch")
+        return F.conv_transpose2d(
+            x, w, b, tuple(n.attrs.get("strides", [1, 1])), (top, left),
+            tuple(n.attrs.get("output_padding", [0, 0])), n.attrs.get("group", 1),
+            tuple(n.attrs.get("dilations", [1, 1])),
+        )  # fmt: skip
+
+    def batch_norm(n: Node, x: Any, scale: Any, bias: Any, mean: Any, var: Any) -> Any:
+        return F.batch_norm(x, mean, var, scale, bias, False, 0.0, n.attrs.get("epsilon", 1e-5))
+
+    def clip(n: Node, x: Any, low: Any = None, high: Any = None) -> Any:
+        low = n.attrs.get("min") if low is None else float(low)
+        high = n.attrs.get("max") if high is None else float(high)
+        return torch.clamp(x, low, high)
 
     def reshape(n: Node, x: Any, shape: Any) -> Any:
         dims = [int(v) for v in shape.tolist()]
@@ -161,6 +187,13 @@ def _ops() -> dict[str, Callable[..., Any]]:
         "MaxPool": maxpool,
         "Pad": pad,
         "Resize": resize,
+        "ConvTranspose": conv_transpose,
+        "BatchNormalization": batch_norm,
+        "Clip": clip,
+        "HardSigmoid": lambda n, x: torch.clamp(
+            n.attrs.get("alpha", 0.2) * x + n.attrs.get("beta", 0.5), 0.0, 1.0
+        ),
+        "Constant": lambda n: torch.from_numpy(np.array(n.attrs["value"])),
         "Reshape": reshape,
         "Split": split,
         "Squeeze": squeeze,
@@ -204,10 +237,12 @@ class TorchGraph:
         self._consts.update(self._fold_casts())
 
     def _fold_casts(self) -> dict[str, Any]:
-        """Run the Cast nodes of float16-stored weights once, at load."""
+        """Run the Constant nodes, and the Cast nodes of float16-stored weights, once at load."""
         folded: dict[str, Any] = {}
         for node in self._nodes:
-            if node.op == "Cast" and node.inputs[0] in self._consts:
+            if node.op == "Constant":
+                folded[node.outputs[0]] = self._ops["Constant"](node).to(self.device)
+            elif node.op == "Cast" and node.inputs[0] in self._consts:
                 folded[node.outputs[0]] = self._ops["Cast"](node, self._consts[node.inputs[0]])
         self._nodes = [n for n in self._nodes if n.outputs[0] not in folded]
         return folded
