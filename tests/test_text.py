@@ -150,6 +150,21 @@ def test_a_caption_for_a_moment_gives_way_to_the_same_picture_without_it(tmp_pat
     assert frames.isdisjoint(r.frame_index for r in result.rejected)
 
 
+def test_a_small_caption_on_a_vertical_frame_is_found(detector):
+    # One line 12 px high on a 270x480 frame (2.5% of its height), as subtitles on a 9:16 clip.
+    (frame,) = frames_at(VIDEOS / "vertical_9x16_bbb.mp4", [5.75])
+    height, width = frame.shape[:2]
+    assert detector.read(frame).boxes == ()
+    line, font = "the best bunny", cv2.FONT_HERSHEY_DUPLEX
+    size = cv2.getTextSize(line, font, 0.5, 1)[0]
+    assert size[1] <= 0.026 * height
+    origin = ((width - size[0]) // 2, int(height * 0.8))
+    cv2.putText(frame, line, origin, font, 0.5, (0, 0, 0), 2)
+    cv2.putText(frame, line, origin, font, 0.5, (255, 255, 255), 1)
+    reading = detector.read(frame)
+    assert reading.boxes and reading.boxes[0][1] > 0.7
+
+
 def test_a_watermark_in_a_corner_costs_little(detector):
     # clideo.com, bottom right, on every frame of this eval clip.
     cap = cv2.VideoCapture(str(EVAL / "clips" / "baby_reading_book_glasses.mp4"))

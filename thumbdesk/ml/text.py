@@ -2,7 +2,8 @@
 
 The detection model (``models/text_det_ppocrv4.onnx``, PaddleOCR's DB mobile detector from
 the rapidocr-onnxruntime wheel, Apache-2.0) turns the frame, scaled to INPUT_LONG_SIDE on its
-long side (both sides rounded to multiples of 32), into a map of text probability. The DB
+long side (PORTRAIT_LONG_SIDE for portrait frames; both sides rounded to multiples of 32),
+into a map of text probability. The DB
 post-processing is done here: pixels above BIN_THRESHOLD, dilated 2x2, form regions
 (connected components); a region whose mean probability reaches BOX_THRESHOLD is text, and its
 bounding box is grown by ``area * UNCLIP_RATIO / perimeter`` on every side (DB is trained on
@@ -15,8 +16,8 @@ marks in a corner (watermarks, logos, date stamps), and whether the frame is a t
 face or object; text only at the bottom is a caption, never a title card). The ranking
 (``core.rank``) turns that into a penalty, and flags title cards.
 
-It runs in ONNX Runtime on the CPU, on the candidates only: ~13 ms a frame at 320 px on 2
-shared cores (``benchmarks/bench_model.py``).
+It runs in ONNX Runtime on the CPU, on the candidates only: ~11-13 ms a landscape frame at
+320 px, ~17 ms a portrait one at 384 px, on 2 shared cores (``benchmarks/bench_model.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ INPUT_LONG_SIDE = 320
 """Long side of the copy the model reads. Measured on the candidates of ../shared (ms a frame,
 2 shared cores): 256 px 9, 288 px 11, 320 px 13, 480 px 27; 256 px missed a title fading in
 and a sign that 320 px found, 320 px found every caption, title and watermark 480 px found."""
+PORTRAIT_LONG_SIDE = 384
+"""The same for portrait frames, whose captions are small against the long side: on 270x480
+frames of vertical_9x16_bbb.mp4 a one-line caption 12 px high (2.5% of the height) was missed
+at 320 px and found at 384 px, as were 9 px ones (4 ms more a frame, CPU time)."""
 BIN_THRESHOLD = 0.3
 BOX_THRESHOLD = 0.5
 UNCLIP_RATIO = 1.6
@@ -85,11 +90,15 @@ class TextReading:
 
 
 def preprocess(image: np.ndarray) -> np.ndarray:
-    """BGR (or grey) frame -> (1, 3, H, W) float32 in [-1, 1], long side INPUT_LONG_SIDE."""
+    """BGR (or grey) frame -> (1, 3, H, W) float32 in [-1, 1], scaled for the model.
+
+    The long side becomes INPUT_LONG_SIDE (PORTRAIT_LONG_SIDE for a portrait frame), both
+    sides multiples of 32.
+    """
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     h, w = image.shape[:2]
-    scale = INPUT_LONG_SIDE / max(h, w, 1)
+    scale = (PORTRAIT_LONG_SIDE if h > w else INPUT_LONG_SIDE) / max(h, w, 1)
     size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     small = cv2.resize(image, size, interpolation=interp).astype(np.float32)
