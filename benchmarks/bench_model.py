@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 VIDEO = ROOT / ".." / "shared" / "videos" / "bikes.mp4"
 
 
-def frames(n: int = 16) -> list[np.ndarray]:
-    """``n`` frames spread over bikes.mp4, at working size (long side 480)."""
-    cap = cv2.VideoCapture(str(VIDEO))
+def frames(n: int = 16, video: Path = VIDEO) -> list[np.ndarray]:
+    """``n`` frames spread over ``video`` (bikes.mp4), at working size (long side 480)."""
+    cap = cv2.VideoCapture(str(video))
     count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
     out = []
     for i in range(n):
@@ -93,6 +93,11 @@ def bench(device: str, images: list[np.ndarray], runs: int) -> None:
     print(f"  objects     {timed(lambda: [objects.detect(im) for im in images], runs, n)}")
     text = scorer._text
     print(f"  text        {timed(lambda: [text.read(im) for im in images], runs, n)}")
+    # bikes.mp4 is letterboxed (480x204): the text detector's cost follows the frame's shape
+    for shape, clip in (("16:9", "bigbuckbunny.mp4"), ("9:16", "vertical_9x16_bbb.mp4")):
+        if (VIDEO.parent / clip).exists():
+            more = frames(n, VIDEO.parent / clip)
+            print(f"  text {shape}   {timed(lambda m=more: [text.read(im) for im in m], runs, n)}")
     print(f"  evidence    {timed(lambda: scorer.evidence(images), runs, n)}")
 
 

@@ -5,9 +5,11 @@ the rapidocr-onnxruntime wheel, Apache-2.0) turns the frame, scaled to INPUT_LON
 long side (PORTRAIT_LONG_SIDE for portrait frames; both sides rounded to multiples of 32),
 into a map of text probability. The DB
 post-processing is done here: pixels above BIN_THRESHOLD, dilated 2x2, form regions
-(connected components); a region whose mean probability reaches BOX_THRESHOLD is text, and its
+(connected components); a region whose mean probability reaches BOX_THRESHOLD and that is at
+least MIN_ASPECT times as wide as high (burnt-in text runs in lines) is a text line, and its
 bounding box is grown by ``area * UNCLIP_RATIO / perimeter`` on every side (DB is trained on
-shrunk text regions). No recognition runs: where the text is and how much of the picture it
+shrunk text regions); a line whose pixels have upright strokes (MIN_STROKES, not rows of
+stripes) is text. No recognition runs: where the text is and how much of the picture it
 covers is what the pick needs.
 
 ``text_found`` judges a reading: how much of the picture is text, how much of that is small
@@ -49,7 +51,17 @@ UNCLIP_RATIO = 1.6
 """DB's post-processing constants, as PaddleOCR and rapidocr use them."""
 MIN_SIDE_PX = 3
 """Regions thinner than this (model pixels) are noise."""
+MIN_ASPECT = 1.6
+"""Regions (grown boxes) less than this many times as wide as high are not text: the vents
+of a hand mixer (cake_batter_mixer.mp4) read as text blobs 0.9-1.4 times as wide as high,
+with scores of 0.95; the text lines found on ../shared were 2.1-9.5 times as wide as high, and
+a title of two lines run together 1.9 (a street sign, 1.4, is dropped too)."""
 MAX_BOXES = 64
+
+MIN_STROKES = 0.5
+"""Regions whose horizontal gradient is under this fraction of their vertical one are stripes
+(``_strokes``): the hand mixer's vents measured 0.30-0.33 where they passed MIN_ASPECT; the
+text found on ../shared (captions, titles, watermarks, signs) 0.7-1.8."""
 
 CORNER_ZONE = (1 / 3, 0.25)
 """A corner is the outer third of the width and the outer quarter of the height."""
@@ -126,6 +138,8 @@ def regions(prob: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         if score < BOX_THRESHOLD:
             continue
         grow = area * UNCLIP_RATIO / (2.0 * (w + h))
+        if w + 2 * grow < MIN_ASPECT * (h + 2 * grow):
+            continue
         found.append(
             (
                 max(0.0, x - grow),
@@ -137,6 +151,25 @@ def regions(prob: np.ndarray) -> list[tuple[float, float, float, float, float]]:
         )
     found.sort(key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
     return found[:MAX_BOXES]
+
+
+def _strokes(grey: np.ndarray, box: tuple[float, float, float, float]) -> float:
+    """Horizontal against vertical gradient inside a box (fractions) of a grey frame.
+
+    Letters have upright strokes as well as flat ones (about 1 or more); rows of slots or
+    stripes have flat edges only.
+    """
+    height, width = grey.shape[:2]
+    x, y, w, h = box
+    x0, y0 = int(x * width), int(y * height)
+    x1, y1 = int(np.ceil((x + w) * width)), int(np.ceil((y + h) * height))
+    crop = grey[y0:y1, x0:x1]
+    if min(crop.shape[:2]) < 3:
+        return 1.0
+    crop = crop.astype(np.float32)
+    across = float(np.abs(np.diff(crop, axis=1)).mean())
+    down = float(np.abs(np.diff(crop, axis=0)).mean())
+    return across / max(down, 1e-6)
 
 
 def _is_corner_mark(box: tuple[float, float, float, float]) -> bool:
@@ -219,21 +252,24 @@ class TextDetector:
         """The text regions of a BGR frame and how much of it they cover."""
         prob = self.probability(image)
         height, width = prob.shape
-        found = regions(prob)
-        boxes = [
-            (
+        grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        found = []
+        boxes: list[tuple[float, float, float, float]] = []
+        for x0, y0, x1, y1, score in regions(prob):
+            box = (
                 round(x0 / width, 4),
                 round(y0 / height, 4),
                 round((x1 - x0) / width, 4),
                 round((y1 - y0) / height, 4),
             )
-            for x0, y0, x1, y1, _ in found
-        ]
+            if _strokes(grey, box) >= MIN_STROKES:
+                found.append(score)
+                boxes.append(box)
         covered = _covered(boxes, prob.shape)
         corner = _covered([b for b in boxes if _is_corner_mark(b)], prob.shape)
         return TextReading(
             boxes=tuple(boxes),
-            scores=tuple(round(s, 3) for *_, s in found),
+            scores=tuple(round(s, 3) for s in found),
             share=float(covered.mean()),
             corner_share=float(corner.mean()),
             background_edges=_background_edges(image, boxes),
