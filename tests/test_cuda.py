@@ -172,4 +172,4 @@ def test_the_people_models_follow_the_classifier_off_cuda() -> None:
 
     places = Scorer(TorchClassifier("cpu")).evidence_devices
     assert places["classifier"] == "cpu (torch)"
-    assert places["face attributes"] == places["objects"] == "cpu (ONNX Runtime)"
+    assert places["face attributes"] == places["objects"] == places["text"] == "cpu (ONNX Runtime)"

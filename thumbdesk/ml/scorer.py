@@ -164,12 +164,13 @@ class Scorer:
         self._clf = classifier
         # Faces run in ONNX Runtime, or in OpenCV DNN beside an OpenCV classifier (the fallback).
         self._faces = FaceDetector("opencv" if isinstance(classifier, OpenCVClassifier) else "ort")
-        # The people models run where the classifier runs: torch on CUDA, else ONNX Runtime.
+        # The people and text models run where the classifier runs: torch on CUDA, else ONNX
+        # Runtime.
         # YuNet stays in ONNX Runtime on the CPU (about 5 ms a frame; its decoding is ours).
         place = classifier.torch_device if isinstance(classifier, TorchClassifier) else "cpu"
         self._people = PeopleAttributes(place if place.startswith("cuda") else "cpu")
         self._objects = ObjectDetector(place if place.startswith("cuda") else "cpu")
-        self._text = TextDetector()
+        self._text = TextDetector(place if place.startswith("cuda") else "cpu")
         self._emb = assets.text_embeddings()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()

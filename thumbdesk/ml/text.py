@@ -235,10 +235,15 @@ def judge_text(reading: TextReading, has_subject: bool) -> TextFound:
 
 
 class TextDetector:
-    """PP-OCRv4 text detection in ONNX Runtime on the CPU; safe to share between threads."""
+    """PP-OCRv4 text detection; safe to share between threads.
 
-    def __init__(self) -> None:
-        self._model = GraphRunner(assets.TEXT_DET, "cpu")
+    It runs in ONNX Runtime on the CPU, or in torch on CUDA (``thumbdesk.ml.onnx_torch``, the
+    same text map to ~1e-5).
+    """
+
+    def __init__(self, device: str = "cpu") -> None:
+        """``device``: "cpu" (ONNX Runtime), "cpu-torch", "cuda[:N]" (torch) or "auto"."""
+        self._model = GraphRunner(assets.TEXT_DET, device)
         self.device = self._model.device
         self._lock = threading.Lock()
 
