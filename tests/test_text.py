@@ -82,6 +82,22 @@ def burn_caption(image: np.ndarray) -> np.ndarray:
     return captioned
 
 
+def test_an_intertitle_on_a_plain_background_is_a_title_card(detector):
+    # A chapter card as editors make them: two centred lines on a dark gradient.
+    ramp = np.linspace(20, 70, 270, dtype=np.float32)[:, None, None]
+    card = np.broadcast_to(ramp * np.array([1.0, 0.6, 0.3]), (270, 480, 3)).astype(np.uint8)
+    card = np.ascontiguousarray(card)
+    font = cv2.FONT_HERSHEY_DUPLEX
+    for text, scale, y in (("CHAPTER ONE", 0.9, 125), ("the journey begins", 0.55, 160)):
+        size = cv2.getTextSize(text, font, scale, 2)[0]
+        cv2.putText(card, text, ((480 - size[0]) // 2, y), font, scale, (240,) * 3, 2)
+    reading = detector.read(card)
+    assert len(reading.boxes) == 2 and reading.corner_share == 0.0
+    assert reading.share < 0.15  # not by its size: by the plain background
+    found = text_found(reading, has_subject=False)
+    assert found is not None and found.title_card
+
+
 def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
     (meadow,) = frames_at(WEBM, [10.5])
     captioned = burn_caption(meadow)
