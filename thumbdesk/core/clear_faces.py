@@ -28,6 +28,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -210,11 +211,13 @@ def prefer_clear_faces(
     scorer: FrameScorer,
     topics: Sequence[Topic],
     finish: Callable[[FrameTopics], FrameTopics] = lambda t: t,
+    complete: Callable[[Sequence[Frame], Sequence[Any]], list[Any]] | None = None,
 ) -> tuple[list[Candidate], list[Swap]]:
     """Candidates with each unclear face replaced by a clearer one of its group, and the swaps.
 
     ``members_of(cluster_id)`` gives the other frames of a candidate's group; ``finish``
-    trims the new frames' topics as the pipeline trims every candidate's.
+    trims the new frames' topics as the pipeline trims every candidate's, and ``complete``
+    completes their evidence as the candidates' was (``core.detail.DetailPass.complete``).
     """
     out = list(candidates)
     if not isinstance(scorer, FaceLooker):
@@ -256,7 +259,10 @@ def prefer_clear_faces(
     if not chosen:
         return out, []
     order = sorted(chosen)
-    evidence = scorer.evidence([chosen[i][0].frame.image for i in order])
+    frames = [chosen[i][0].frame for i in order]
+    evidence = scorer.evidence([f.image for f in frames])
+    if complete is not None:
+        evidence = complete(frames, evidence)
     swaps = []
     for i, item in zip(order, evidence, strict=True):
         member, note = chosen[i]

@@ -265,10 +265,19 @@ def _clear_faces(
     scorer: FrameScorer,
     topics: Sequence[Topic],
     config: PipelineConfig,
+    detail: DetailPass | None = None,
 ) -> tuple[list[Candidate], list[clear_faces.Swap]]:
-    """Candidates whose face is unclear swapped for a clearer frame of their group."""
+    """Candidates whose face is unclear swapped for a clearer frame of their group.
+
+    ``detail`` completes the new frames' evidence as it completed the candidates'.
+    """
     updated, swaps = clear_faces.prefer_clear_faces(
-        candidates, _members(kept, others, picture), scorer, topics, lambda t: _top_tags(t, config)
+        candidates,
+        _members(kept, others, picture),
+        scorer,
+        topics,
+        lambda t: _top_tags(t, config),
+        detail.complete if detail is not None else None,
     )
     return (rescored(updated, config) if swaps else updated), swaps
 
@@ -374,10 +383,12 @@ def run_pipeline(
         )
         try:
             candidates = yield from _score(candidates, scorer, topics, config, detail)
+            candidates, swaps = _clear_faces(
+                candidates, kept, others, picture, scorer, topics, config, detail
+            )
         finally:
             if detail is not None:
                 detail.close()
-        candidates, swaps = _clear_faces(candidates, kept, others, picture, scorer, topics, config)
         rejected = clear_faces.rejections_after(rejected, swaps)
         candidates, swaps = _clean_text(candidates, kept, others, picture, scorer, topics, config)
         rejected = clear_faces.rejections_after(rejected, swaps, "has less burnt-in text")
