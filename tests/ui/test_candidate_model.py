@@ -81,3 +81,17 @@ def test_bgr_to_qimage_keeps_channel_order() -> None:
     assert (colour.red(), colour.green(), colour.blue()) == (0, 0, 255)
     del bgr  # the QImage owns a copy
     assert image.pixelColor(0, 0).blue() == 255
+
+
+def test_title_cards_are_called_title_cards(scorer: FrameScorer) -> None:
+    """The webm's title cards are flagged as title cards, not as best-effort frames."""
+    webm = pick(VIDEOS / "moviepy_big_buck_bunny_0_30.webm", PipelineConfig(), scorer)
+    model = CandidateModel()
+    model.set_candidates(webm.candidates)
+    labels = [model.index(row, 0).data(Roles.Flagged) for row in range(model.rowCount())]
+    titles = [c for c in webm.candidates if c.topics.text and c.topics.text.title_card]
+    assert titles
+    assert labels.count("title card") == len(titles)
+    assert all(label in ("", "title card", "best effort") for label in labels)
+    tooltip = model.index(labels.index("title card"), 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "title card: text covers" in tooltip and "best effort" not in tooltip

@@ -95,7 +95,7 @@ class CandidateDelegate(QStyledItemDelegate):
             f"{format_time(index.data(Roles.Time) or 0.0)}  ·  frame {index.data(Roles.FrameIndex)}"
         )
         if flagged:
-            caption += "  ·  best effort"
+            caption += f"  ·  {flagged}"
         painter.drawText(
             time_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, caption
         )

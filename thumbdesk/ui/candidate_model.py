@@ -32,6 +32,22 @@ THUMB_WIDTH = 232
 THUMB_HEIGHT = THUMB_WIDTH * 9 // 16
 
 
+def flag_label(cand: Candidate) -> str:
+    """Why a candidate is flagged, in two words ("" when it is not)."""
+    if not cand.flagged:
+        return ""
+    text = cand.topics.text
+    return "title card" if text is not None and text.title_card else "best effort"
+
+
+def flag_text(cand: Candidate) -> str:
+    """Why a candidate is flagged, in a line ("" when it is not)."""
+    label = flag_label(cand)
+    if label == "title card":
+        return cand.flag_reason  # "title card: text covers 22% of the picture"
+    return f"{label} ({cand.flag_reason})" if label else ""
+
+
 class Roles:
     """Item data roles of :class:`CandidateModel`."""
 
@@ -44,6 +60,7 @@ class Roles:
     FrameIndex = Qt.ItemDataRole.UserRole + 7
     Time = Qt.ItemDataRole.UserRole + 8
     Flagged = Qt.ItemDataRole.UserRole + 9
+    """Empty, or why the frame is flagged in two words ("title card", "best effort")."""
 
 
 def bgr_to_qimage(image: np.ndarray) -> QImage:
@@ -105,7 +122,7 @@ class CandidateModel(QAbstractListModel):
         if role == Roles.Time:
             return float(cand.frame.time_s)
         if role == Roles.Flagged:
-            return bool(cand.flagged)
+            return flag_label(cand)
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -196,5 +213,5 @@ class CandidateModel(QAbstractListModel):
             tags = ", ".join(f"{t.word} {t.score:.2f}" for t in cand.topics.topics)
             lines.append(f"topics: {tags}")
         if cand.flagged:
-            lines.append(f"<i>best effort: {cand.flag_reason}</i>")
+            lines.append(f"<i>{flag_text(cand)}</i>")
         return "<br>".join(lines)

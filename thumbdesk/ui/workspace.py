@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from thumbdesk.core.types import Candidate, PipelineResult, Rejection, VideoInfo
 from thumbdesk.ui.candidate_delegate import CandidateDelegate
-from thumbdesk.ui.candidate_model import CandidateModel, format_time
+from thumbdesk.ui.candidate_model import CandidateModel, flag_text, format_time
 from thumbdesk.ui.preview import PreviewPane
 from thumbdesk.ui.run_banner import RunBanner
 from thumbdesk.ui.scrubber import Scrubber
@@ -347,7 +347,7 @@ class Workspace(QWidget):
         if cand.topics.faces:
             detail += f" · {cand.topics.faces} face(s)"
         if cand.flagged:
-            detail += f" · best effort ({cand.flag_reason})"
+            detail += f" · {flag_text(cand)}"
         self.preview.show_frame(
             choice.image,
             f"{'Top pick' if rank == 1 else f'Pick #{rank}'} · {format_time(choice.time_s)}",
