@@ -95,3 +95,13 @@ def test_title_cards_are_called_title_cards(scorer: FrameScorer) -> None:
     assert all(label in ("", "title card", "best effort") for label in labels)
     tooltip = model.index(labels.index("title card"), 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "title card: text covers" in tooltip and "best effort" not in tooltip
+
+
+def test_tooltips_say_why_a_clearer_face_was_chosen(scorer: FrameScorer) -> None:
+    """The girl close-up's pick replaced a frame of its group where her lids were half down."""
+    clip = VIDEOS.parent / "eval" / "clips" / "girl_child_face_closeup.mp4"
+    result = pick(clip, PipelineConfig(), scorer, default_topics())
+    model = CandidateModel()
+    model.set_candidates(result.candidates)
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert result.candidates[0].face_note and result.candidates[0].face_note in tip

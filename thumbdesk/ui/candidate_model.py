@@ -214,4 +214,8 @@ class CandidateModel(QAbstractListModel):
             lines.append(f"topics: {tags}")
         if cand.flagged:
             lines.append(f"<i>{flag_text(cand)}</i>")
+        if cand.face_note:
+            lines.append(f"a clearer face than the frame first chosen ({cand.face_note})")
+        if cand.face_flaw:
+            lines.append(f"<i>face less clear than another pick's: {cand.face_flaw}</i>")
         return "<br>".join(lines)
