@@ -166,6 +166,9 @@ def test_judge_names_each_flaw_against_the_clear_face() -> None:
         assert flaw in mine.flaws, (flaw, mine)
         assert theirs.flaws == () and theirs.clarity > mine.clarity
     assert judge([clear, clear]) == [judge([clear])[0]] * 2
+    # a face turned away has its eye landmarks on cheek and hair: its eyes are not judged
+    turned = judge([_view(symmetry=0.2, eyes=0.1), clear, clear])[0]
+    assert "face turned away" in turned.flaws and not any("eyes" in f for f in turned.flaws)
 
 
 def test_alternates_are_spread_in_time_and_never_worse_flagged() -> None:

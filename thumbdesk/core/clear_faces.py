@@ -112,7 +112,8 @@ def is_cut(box: tuple[float, float, float, float]) -> bool:
 
 def judge(views: Sequence[FaceView]) -> list[Judged]:
     """Judge each view of one face against the others (frames of one group)."""
-    measured = [v.eyes for v in views if v.eyes is not None]
+    # the eye landmarks of a face turned away land on cheek and hair: only frontal eyes count
+    measured = [v.eyes for v in views if v.eyes is not None and v.symmetry >= TURNED]
     eye_ref = float(np.median(measured)) if len(measured) >= 2 else 0.0
     sharp_ref = max(v.sharpness for v in views)
     score_ref = max(v.score for v in views)
@@ -121,7 +122,7 @@ def judge(views: Sequence[FaceView]) -> list[Judged]:
     for v in views:
         flaws = []
         eyes = 1.0
-        if eye_ref > 0 and v.eyes is not None:
+        if eye_ref > 0 and v.eyes is not None and v.symmetry >= TURNED:
             eyes = min(1.0, v.eyes / eye_ref)
             if eyes < EYES_CLOSED:
                 flaws.append("eyes closed" if eyes < EYES_SHUT else "eyes half-closed")
