@@ -3,7 +3,8 @@
 Frames are real (../shared/videos/bikes.mp4 at working size 480). For each backend it runs
 the classifier alone, YuNet faces alone, the face attributes (gender, age, expression)
 alone, the object detector alone, the text detector alone (issue 12's caption check; it
-runs where the people models run) and the whole ``evidence`` step (preprocess + every model)
+runs where the people models run) and the whole ``evidence`` step (preprocess + the topic
+models; text is read apart, for the top five candidates)
 ``--runs`` times and prints the median and the best run in wall time and in process CPU
 time (all threads), with the load average before and after. Wall time on a shared machine
 grows with the load; CPU time much less so (it still grows when the cores' caches and SMT
@@ -98,7 +99,7 @@ def bench(device: str, images: list[np.ndarray], runs: int) -> None:
         if (VIDEO.parent / clip).exists():
             more = frames(n, VIDEO.parent / clip)
             print(f"  text {shape}   {timed(lambda m=more: [text.read(im) for im in m], runs, n)}")
-    print(f"  evidence    {timed(lambda: scorer.evidence(images), runs, n)}  (all, text too)")
+    print(f"  evidence    {timed(lambda: scorer.evidence(images), runs, n)}  (text apart)")
 
 
 def clips() -> list[Path]:

@@ -291,11 +291,24 @@ def _clean_text(
     topics: Sequence[Topic],
     config: PipelineConfig,
 ) -> tuple[list[Candidate], list[clear_faces.Swap]]:
-    """Candidates with burnt-in text swapped for a frame of their group with less."""
+    """Candidates with their text read at the top, the captioned ones swapped for less text."""
+    read = _read_top_text(candidates, scorer, topics, config)
     updated, swaps = clean_text.prefer_clean_frames(
-        candidates, _members(kept, others, picture), scorer, topics, lambda t: _top_tags(t, config)
+        read, _members(kept, others, picture), scorer, topics, lambda t: _top_tags(t, config)
     )
     return (rescored(updated, config) if swaps else updated), swaps
+
+
+def _read_top_text(
+    candidates: list[Candidate],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    config: PipelineConfig,
+) -> list[Candidate]:
+    """The text of the candidates that can reach the top of the ranking, read."""
+    return clean_text.read_top_text(
+        candidates, scorer, topics, lambda t: _top_tags(t, config), lambda c: rescored(c, config)
+    )
 
 
 def _members(
@@ -393,6 +406,7 @@ def run_pipeline(
         candidates, swaps = _clean_text(candidates, kept, others, picture, scorer, topics, config)
         rejected = clear_faces.rejections_after(rejected, swaps, "has less burnt-in text")
         candidates = rescored(clear_faces.mark_unclear_faces(candidates, scorer), config)
+        candidates = _read_top_text(candidates, scorer, topics, config)  # any new to the top
     timings["score"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     yield Progress("done", 1.0, f"{len(candidates)} candidates")

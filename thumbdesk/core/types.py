@@ -238,14 +238,19 @@ class FaceLooker(Protocol):
 
 @runtime_checkable
 class TextLooker(Protocol):
-    """A FrameScorer that can look for burnt-in text alone, cheaply (optional).
+    """A FrameScorer that can look for burnt-in text apart from its other models (optional).
 
-    The pipeline looks at other frames of a captioned candidate's group, and swaps in one
-    with less text (``core.clean_text``).
+    ``evidence`` leaves text unread; the pipeline reads it for the candidates that can reach
+    the top of the ranking, then looks at other frames of a captioned candidate's group and
+    swaps in one with less text (``core.clean_text``).
     """
 
     def find_text(self, images: Sequence[np.ndarray]) -> list[TextFound]:
         """The burnt-in text of upright BGR images (the text detector alone)."""
+        ...
+
+    def with_text(self, evidence: Sequence[Any], images: Sequence[np.ndarray]) -> list[Any]:
+        """The evidence of these frames (from ``evidence``) with their burnt-in text read."""
         ...
 
 

@@ -100,7 +100,8 @@ class Evidence:
     detailed: bool = False
     """The faces were judged again on the full-resolution frame (``Scorer.with_detail``)."""
     text: TextReading | None = None
-    """Burnt-in text the text detector found (captions, titles, watermarks)."""
+    """Burnt-in text the text detector found (captions, titles, watermarks); None until read
+    (``Scorer.with_text``)."""
 
     @property
     def persons(self) -> tuple[PersonReading, ...]:
@@ -220,13 +221,20 @@ class Scorer:
             readings = tuple(_reading(a) for a in self._people.judge(img, faces))
             objects = self._objects.detect(img, DETECT_MIN)
             aspect = img.shape[1] / max(img.shape[0], 1)
-            text = self._text.read(img)
             out.append(
-                Evidence(
-                    p.astype(np.float16), faces, readings, objects, _content(img), aspect, text=text
-                )
+                Evidence(p.astype(np.float16), faces, readings, objects, _content(img), aspect)
             )
         return out
+
+    def with_text(self, evidence: Sequence[Any], images: Sequence[np.ndarray]) -> list[Any]:
+        """The evidence of these frames with their burnt-in text read (``core.types.TextLooker``).
+
+        Text is read apart from the other models: the pipeline reads it only for the
+        candidates that can reach the top of the ranking (``core.clean_text.read_top_text``).
+        """
+        return [
+            replace(ev, text=self._text.read(img)) for ev, img in zip(evidence, images, strict=True)
+        ]
 
     def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
         """The faces of a frame's evidence, largest first (``core.types.FaceLooker``)."""
