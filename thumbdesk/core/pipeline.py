@@ -1,7 +1,8 @@
 """The thumbnail pipeline as one generator: probe, sample, filter, cluster, score, rank.
 
 ``run_pipeline`` yields ``Progress`` and ``PartialCandidates`` events and returns a
-``PipelineResult``; every yield is a cancel point (close the generator to cancel). The window
+``PipelineResult``; every yield is a cancel point (close the generator to cancel). The model
+stage (evidence, then second looks at faces and text) is ``core.model_stage``. The window
 runs it in a superqt worker, the command line drains it with ``pick``. ``rerank`` scores a
 finished result against a new topic list without decoding or running the image model again.
 """
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from thumbdesk.core import bars, clean_text, clear_faces, dedup, quality, shots
+from thumbdesk.core import bars, clear_faces, dedup, quality, shots
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
+from thumbdesk.core.model_stage import ModelStage, top_tags
 from thumbdesk.core.probe import open_video
 from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored
 from thumbdesk.core.types import (
@@ -28,7 +30,6 @@ from thumbdesk.core.types import (
     DetailScorer,
     Frame,
     FrameScorer,
-    FrameTopics,
     PartialCandidates,
     PipelineConfig,
     PipelineEvent,
@@ -45,9 +46,6 @@ logger = logging.getLogger(__name__)
 
 # Share of the progress bar given to each stage (they add up to 1).
 _SPAN = {"probe": 0.03, "sample": 0.72, "filter": 0.05, "cluster": 0.05, "score": 0.15}
-_SCORE_BATCH = 4
-"""Candidates per ``evidence`` call, unless the scorer asks for more (``batch_size``, e.g.
-a whole clip at once on a GPU); each call is followed by a partial ranking."""
 _NO_MODEL = "none (neutral popularity)"
 
 
@@ -257,60 +255,6 @@ def _cluster(
     return rescored(candidates, config), rejected, others
 
 
-def _clear_faces(
-    candidates: list[Candidate],
-    kept: list[_Sampled],
-    others: dict[int, list[int]],
-    picture: tuple[float, float, float, float],
-    scorer: FrameScorer,
-    topics: Sequence[Topic],
-    config: PipelineConfig,
-    detail: DetailPass | None = None,
-) -> tuple[list[Candidate], list[clear_faces.Swap]]:
-    """Candidates whose face is unclear swapped for a clearer frame of their group.
-
-    ``detail`` completes the new frames' evidence as it completed the candidates'.
-    """
-    updated, swaps = clear_faces.prefer_clear_faces(
-        candidates,
-        _members(kept, others, picture),
-        scorer,
-        topics,
-        lambda t: _top_tags(t, config),
-        detail.complete if detail is not None else None,
-    )
-    return (rescored(updated, config) if swaps else updated), swaps
-
-
-def _clean_text(
-    candidates: list[Candidate],
-    kept: list[_Sampled],
-    others: dict[int, list[int]],
-    picture: tuple[float, float, float, float],
-    scorer: FrameScorer,
-    topics: Sequence[Topic],
-    config: PipelineConfig,
-) -> tuple[list[Candidate], list[clear_faces.Swap]]:
-    """Candidates with their text read at the top, the captioned ones swapped for less text."""
-    read = _read_top_text(candidates, scorer, topics, config)
-    updated, swaps = clean_text.prefer_clean_frames(
-        read, _members(kept, others, picture), scorer, topics, lambda t: _top_tags(t, config)
-    )
-    return (rescored(updated, config) if swaps else updated), swaps
-
-
-def _read_top_text(
-    candidates: list[Candidate],
-    scorer: FrameScorer,
-    topics: Sequence[Topic],
-    config: PipelineConfig,
-) -> list[Candidate]:
-    """The text of the candidates that can reach the top of the ranking, read."""
-    return clean_text.read_top_text(
-        candidates, scorer, topics, lambda t: _top_tags(t, config), lambda c: rescored(c, config)
-    )
-
-
 def _members(
     kept: list[_Sampled], others: dict[int, list[int]], picture: tuple[float, float, float, float]
 ) -> Callable[[int], list[clear_faces.Member]]:
@@ -389,24 +333,19 @@ def run_pipeline(
 
     mark = time.perf_counter()
     if scorer is not None:
+        members_of = _members(kept, others, picture)
+        stage = ModelStage(scorer, topics, config, members_of, _start_of("score"), _SPAN["score"])
         detail = (
             DetailPass(scorer, info, sampler.stats.frame_times_s)
             if isinstance(scorer, DetailScorer)
             else None
         )
         try:
-            candidates = yield from _score(candidates, scorer, topics, config, detail)
-            candidates, swaps = _clear_faces(
-                candidates, kept, others, picture, scorer, topics, config, detail
-            )
+            candidates = yield from stage.score(candidates, detail)
+            candidates, rejected = stage.second_looks(candidates, rejected, detail)
         finally:
             if detail is not None:
                 detail.close()
-        rejected = clear_faces.rejections_after(rejected, swaps)
-        candidates, swaps = _clean_text(candidates, kept, others, picture, scorer, topics, config)
-        rejected = clear_faces.rejections_after(rejected, swaps, "has less burnt-in text")
-        candidates = rescored(clear_faces.mark_unclear_faces(candidates, scorer), config)
-        candidates = _read_top_text(candidates, scorer, topics, config)  # any new to the top
     timings["score"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     yield Progress("done", 1.0, f"{len(candidates)} candidates")
@@ -459,47 +398,6 @@ def _after_walk(info: VideoInfo, sampler: Sampler, n_sampled: int) -> tuple[Vide
     return info, warnings
 
 
-def _score(
-    candidates: list[Candidate],
-    scorer: FrameScorer,
-    topics: Sequence[Topic],
-    config: PipelineConfig,
-    detail: DetailPass | None = None,
-) -> Generator[PipelineEvent, None, list[Candidate]]:
-    """Run the topic model on the candidates in small batches, yielding partial rankings.
-
-    The best-ranked candidates are scored first; ``detail`` completes their evidence from
-    full-resolution frames where the scorer asks for it.
-    """
-    order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
-    scored = list(candidates)
-    start = _start_of("score")
-    step = max(_SCORE_BATCH, int(getattr(scorer, "batch_size", _SCORE_BATCH)))
-    for first in range(0, len(order), step):
-        batch = order[first : first + step]
-        evidence = scorer.evidence([candidates[i].frame.image for i in batch])
-        if detail is not None:
-            evidence = detail.complete([candidates[i].frame for i in batch], evidence)
-        for i, item in zip(batch, evidence, strict=True):
-            frame_topics = _top_tags(scorer.score_topics(item, topics), config)
-            scored[i] = replace(candidates[i], topics=frame_topics, evidence=item)
-        done = min(len(order), first + step) / len(order)
-        yield Progress(
-            "score",
-            start + _SPAN["score"] * done,
-            f"Scored {min(len(order), first + step)} of {len(order)}",
-        )
-        scored = rescored(scored, config)
-        yield PartialCandidates(ranked(scored))
-    return scored
-
-
-def _top_tags(frame_topics: FrameTopics, config: PipelineConfig) -> FrameTopics:
-    """Keep the ``config.top_tags`` strongest tags of at least ``config.min_tag_score``."""
-    shown = [t for t in frame_topics.topics if t.score >= config.min_tag_score]
-    return replace(frame_topics, topics=tuple(shown[: config.top_tags]))
-
-
 def rerank(
     result: PipelineResult,
     scorer: FrameScorer | None,
@@ -515,7 +413,7 @@ def rerank(
         if candidate.evidence is None
         else replace(
             candidate,
-            topics=_top_tags(scorer.score_topics(candidate.evidence, topics), config),
+            topics=top_tags(scorer.score_topics(candidate.evidence, topics), config),
         )
         for candidate in result.candidates
     ]

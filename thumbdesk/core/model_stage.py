@@ -1,0 +1,136 @@
+"""The pipeline's model stage: evidence for the candidates, then second looks at some of them.
+
+``ModelStage.score`` runs the scorer on the candidates in small batches, best-ranked first,
+yielding a partial ranking after each batch (small faces completed at full resolution by
+``core.detail``). ``ModelStage.second_looks`` then, in this order:
+
+1. swaps in a clearer face of a candidate's group (``core.clear_faces``);
+2. reads the burnt-in text of the candidates that can reach the top, and swaps in a frame of
+   the group with less text (``core.clean_text``);
+3. marks faces shown less clearly than another candidate's of the same shot, and reads the
+   text of any candidate that rose to the top meanwhile.
+
+The frames it replaces are rejected with the reason. Nothing here imports a model: the scorer
+is seen through the protocols of ``core.types``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import replace
+
+from thumbdesk.core import clean_text, clear_faces
+from thumbdesk.core.detail import DetailPass
+from thumbdesk.core.rank import ranked, rescored
+from thumbdesk.core.types import (
+    Candidate,
+    FrameScorer,
+    FrameTopics,
+    PartialCandidates,
+    PipelineConfig,
+    PipelineEvent,
+    Progress,
+    Rejection,
+    Topic,
+)
+
+SCORE_BATCH = 4
+"""Candidates per ``evidence`` call, unless the scorer asks for more (``batch_size``, e.g.
+a whole clip at once on a GPU); each call is followed by a partial ranking."""
+
+
+def top_tags(frame_topics: FrameTopics, config: PipelineConfig) -> FrameTopics:
+    """Keep the ``config.top_tags`` strongest tags of at least ``config.min_tag_score``."""
+    shown = [t for t in frame_topics.topics if t.score >= config.min_tag_score]
+    return replace(frame_topics, topics=tuple(shown[: config.top_tags]))
+
+
+class ModelStage:
+    """The model stage of one pipeline run."""
+
+    def __init__(
+        self,
+        scorer: FrameScorer,
+        topics: Sequence[Topic],
+        config: PipelineConfig,
+        members_of: Callable[[int], Sequence[clear_faces.Member]],
+        progress_start: float,
+        progress_span: float,
+    ) -> None:
+        """``members_of(cluster_id)``: the other frames of a candidate's group."""
+        self._scorer = scorer
+        self._topics = topics
+        self._config = config
+        self._members_of = members_of
+        self._start, self._span = progress_start, progress_span
+
+    def _finish(self, frame_topics: FrameTopics) -> FrameTopics:
+        return top_tags(frame_topics, self._config)
+
+    def _rescored(self, candidates: list[Candidate]) -> list[Candidate]:
+        return rescored(candidates, self._config)
+
+    def score(
+        self, candidates: list[Candidate], detail: DetailPass | None = None
+    ) -> Generator[PipelineEvent, None, list[Candidate]]:
+        """Run the scorer on the candidates in small batches, yielding partial rankings.
+
+        The best-ranked candidates are scored first; ``detail`` completes their evidence from
+        full-resolution frames where the scorer asks for it.
+        """
+        scorer = self._scorer
+        order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
+        scored = list(candidates)
+        step = max(SCORE_BATCH, int(getattr(scorer, "batch_size", SCORE_BATCH)))
+        for first in range(0, len(order), step):
+            batch = order[first : first + step]
+            evidence = scorer.evidence([candidates[i].frame.image for i in batch])
+            if detail is not None:
+                evidence = detail.complete([candidates[i].frame for i in batch], evidence)
+            for i, item in zip(batch, evidence, strict=True):
+                frame_topics = self._finish(scorer.score_topics(item, self._topics))
+                scored[i] = replace(candidates[i], topics=frame_topics, evidence=item)
+            done = min(len(order), first + step)
+            yield Progress(
+                "score",
+                self._start + self._span * done / len(order),
+                f"Scored {done} of {len(order)}",
+            )
+            scored = self._rescored(scored)
+            yield PartialCandidates(ranked(scored))
+        return scored
+
+    def second_looks(
+        self,
+        candidates: list[Candidate],
+        rejected: list[Rejection],
+        detail: DetailPass | None = None,
+    ) -> tuple[list[Candidate], list[Rejection]]:
+        """Clearer faces and cleaner frames swapped in, text read at the top (see above).
+
+        Returns the candidates and the rejections with the replaced frames added.
+        """
+        scorer, topics = self._scorer, self._topics
+        updated, swaps = clear_faces.prefer_clear_faces(
+            candidates,
+            self._members_of,
+            scorer,
+            topics,
+            self._finish,
+            detail.complete if detail is not None else None,
+        )
+        candidates = self._rescored(updated) if swaps else updated
+        rejected = clear_faces.rejections_after(rejected, swaps)
+        candidates = self._read_top_text(candidates)
+        updated, swaps = clean_text.prefer_clean_frames(
+            candidates, self._members_of, scorer, topics, self._finish
+        )
+        candidates = self._rescored(updated) if swaps else updated
+        rejected = clear_faces.rejections_after(rejected, swaps, "has less burnt-in text")
+        candidates = self._rescored(clear_faces.mark_unclear_faces(candidates, scorer))
+        return self._read_top_text(candidates), rejected  # any new to the top
+
+    def _read_top_text(self, candidates: list[Candidate]) -> list[Candidate]:
+        return clean_text.read_top_text(
+            candidates, self._scorer, self._topics, self._finish, self._rescored
+        )
