@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from thumbdesk.core.clear_faces import Member, Swap
+from thumbdesk.core.clear_faces import Member, Swap, swap_in
 from thumbdesk.core.quality import quality_score
 from thumbdesk.core.rank import ranked, text_penalty
 from thumbdesk.core.types import Candidate, FrameScorer, FrameTopics, TextLooker, Topic
@@ -162,19 +162,4 @@ def prefer_clean_frames(
     order = sorted(chosen)
     images = [chosen[i][0].frame.image for i in order]
     evidence = scorer.with_text(scorer.evidence(images), images)
-    swaps = []
-    for i, item in zip(order, evidence, strict=True):
-        member, note = chosen[i]
-        old = out[i]
-        out[i] = replace(
-            old,
-            frame=member.frame,
-            quality=member.metrics,
-            topics=finish(scorer.score_topics(item, topics)),
-            evidence=item,
-            flagged=bool(member.flag_reason),
-            flag_reason=member.flag_reason,
-            face_note="",
-        )
-        swaps.append(Swap(old.frame, member.frame, note))
-    return out, swaps
+    return out, swap_in(out, chosen, evidence, scorer, topics, finish, face_note=False)

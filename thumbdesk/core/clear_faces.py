@@ -264,8 +264,26 @@ def prefer_clear_faces(
     evidence = scorer.evidence([f.image for f in frames])
     if complete is not None:
         evidence = complete(frames, evidence)
+    return out, swap_in(out, chosen, evidence, scorer, topics, finish, face_note=True)
+
+
+def swap_in(
+    out: list[Candidate],
+    chosen: dict[int, tuple[Member, str]],
+    evidence: Sequence[Any],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    finish: Callable[[FrameTopics], FrameTopics],
+    face_note: bool,
+) -> list[Swap]:
+    """Put each chosen member in its candidate's place (``out`` is changed); the swaps.
+
+    ``chosen`` maps a position in ``out`` to the member and why; ``evidence`` is the members'
+    (in position order). The candidate keeps its group and shot; ``face_note`` keeps the why
+    on the candidate as its ``face_note``.
+    """
     swaps = []
-    for i, item in zip(order, evidence, strict=True):
+    for i, item in zip(sorted(chosen), evidence, strict=True):
         member, note = chosen[i]
         old = out[i]
         out[i] = replace(
@@ -276,10 +294,10 @@ def prefer_clear_faces(
             evidence=item,
             flagged=bool(member.flag_reason),
             flag_reason=member.flag_reason,
-            face_note=note,
+            face_note=note if face_note else "",
         )
         swaps.append(Swap(old.frame, member.frame, note))
-    return out, swaps
+    return swaps
 
 
 def rejections_after(
