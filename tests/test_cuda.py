@@ -167,6 +167,24 @@ def test_every_evidence_model_but_yunet_runs_on_cuda_with_the_cpu_tags(
         assert np.allclose([t.score for t in got], [t.score for t in want], atol=0.02)
 
 
+@needs_cuda
+def test_the_text_detector_on_cuda_finds_the_cpus_text(shared_frames: list[np.ndarray]) -> None:
+    from thumbdesk.ml import load_scorer
+
+    gpu, cpu = load_scorer("cuda"), load_scorer("cpu")
+    frames = [f.copy() for f in shared_frames[:8]]
+    for frame in frames:  # a caption on each, so there is text to find
+        cv2.putText(frame, "Subscribe", (20, frame.shape[0] - 20), 0, 1.0, (255, 255, 255), 2)
+    for on_gpu, on_cpu in zip(
+        gpu.with_text(gpu.evidence(frames), frames),
+        cpu.with_text(cpu.evidence(frames), frames),
+        strict=True,
+    ):
+        assert on_cpu.text.boxes, "the caption is found on the CPU"
+        assert np.allclose(on_gpu.text.boxes, on_cpu.text.boxes, atol=0.01)
+        assert on_gpu.text.share == pytest.approx(on_cpu.text.share, abs=0.005)
+
+
 def test_the_people_models_follow_the_classifier_off_cuda() -> None:
     from thumbdesk.ml.scorer import Scorer
 
