@@ -4,7 +4,7 @@ Frames are real (../shared/videos/bikes.mp4 at working size 480). For each backe
 the classifier alone, YuNet faces alone, the face attributes (gender, age, expression)
 alone, the object detector alone, the text detector alone (issue 12's caption check; it
 runs where the people models run) and the whole ``evidence`` step (preprocess + the topic
-models; text is read apart, for the top five candidates)
+models; text is read apart, after them)
 ``--runs`` times and prints the median and the best run in wall time and in process CPU
 time (all threads), with the load average before and after. Wall time on a shared machine
 grows with the load; CPU time much less so (it still grows when the cores' caches and SMT
