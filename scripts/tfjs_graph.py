@@ -59,24 +59,10 @@ def _split_fused(node: dict[str, Any]) -> list[dict[str, Any]]:
         "FusedDepthwiseConv2dNative": "DepthwiseConv2dNative",
         "_FusedMatMul": "MatMul",
     }[op]
+    conv = ("T", "strides", "padding", "dilations", "data_format", "explicit_paddings")
     keep = {
-        "Conv2D": (
-            "T",
-            "strides",
-            "padding",
-            "dilations",
-            "data_format",
-            "explicit_paddings",
-            "use_cudnn_on_gpu",
-        ),
-        "DepthwiseConv2dNative": (
-            "T",
-            "strides",
-            "padding",
-            "dilations",
-            "data_format",
-            "explicit_paddings",
-        ),
+        "Conv2D": (*conv, "use_cudnn_on_gpu"),
+        "DepthwiseConv2dNative": conv,
         "MatMul": ("T", "transpose_a", "transpose_b"),
     }[base_op]
     name, inputs = node["name"], node["input"]

@@ -173,34 +173,37 @@ def draw_title(image_bgr: np.ndarray, zone: Zone, style: TitleStyle) -> np.ndarr
         # The shadow is drawn and blurred in a layer the size of the title block only.
         bx, by, bw, bh = layout.block
         shadow = Image.new("RGBA", (bw, bh), (*outline, 0))
-        pen = ImageDraw.Draw(shadow)
-        for line, (x, y) in zip(layout.lines, layout.baselines, strict=True):
-            pen.text(
-                (x + layout.shadow - bx, y + layout.shadow - by),
-                line,
-                font=font,
-                anchor="ms",
-                fill=(*outline, 170),
-                stroke_width=layout.stroke,
-                stroke_fill=(*outline, 170),
-            )
+        offset = (layout.shadow - bx, layout.shadow - by)
+        _draw_lines(shadow, layout, font, offset, (*outline, 170), (*outline, 170))
         blur = round(layout.font_size * SHADOW_BLUR)
         if blur:
             shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
         picture.alpha_composite(shadow, dest=(bx, by))
-    pen = ImageDraw.Draw(picture)
+    _draw_lines(picture, layout, font, (0, 0), (*fill, 255), (*outline, 255))
+    rgb = np.asarray(picture.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def _draw_lines(
+    canvas: Image.Image,
+    layout: TitleLayout,
+    font: ImageFont.FreeTypeFont,
+    offset: tuple[int, int],
+    fill: tuple[int, int, int, int],
+    stroke: tuple[int, int, int, int],
+) -> None:
+    """Draw the title's lines on ``canvas``, each baseline moved by ``offset`` (x, y)."""
+    pen = ImageDraw.Draw(canvas)
     for line, (x, y) in zip(layout.lines, layout.baselines, strict=True):
         pen.text(
-            (x, y),
+            (x + offset[0], y + offset[1]),
             line,
             font=font,
             anchor="ms",
-            fill=(*fill, 255),
+            fill=fill,
             stroke_width=layout.stroke,
-            stroke_fill=(*outline, 255),
+            stroke_fill=stroke,
         )
-    rgb = np.asarray(picture.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
 __all__ = ["TitleLayout", "clean_lines", "draw_title", "layout_title", "parse_colour", "title_font"]

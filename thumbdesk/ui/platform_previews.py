@@ -44,6 +44,13 @@ class _Mockup(QWidget):
         self.caption, self.duration_s = caption, duration_s
         self.update()
 
+    def smooth_painter(self) -> QPainter:
+        """A painter on this widget, antialiased, scaling images smoothly."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        return painter
+
     def dark(self) -> bool:
         """Whether the palette is dark (the mock-up uses the platform's dark theme then)."""
         return self.palette().window().color().lightness() < 128
@@ -125,9 +132,7 @@ class YouTubeCard(_Mockup):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Card background, thumbnail, badge, title and channel."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter = self.smooth_painter()
         background, _, _ = self.colours()
         painter.fillRect(self.rect(), background)
         margin = 8.0
@@ -150,9 +155,7 @@ class PhoneCard(_Mockup):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Phone bezel, screen, full-width thumbnail with badge, title."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter = self.smooth_painter()
         height = min(self.height() - 4.0, 2.05 * (self.PHONE_WIDTH + 12))
         body = QRectF((self.width() - self.PHONE_WIDTH - 12) / 2, 2, self.PHONE_WIDTH + 12, height)
         bezel = QPainterPath()
@@ -179,9 +182,7 @@ class ProfileGrid(_Mockup):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Feed (cover with overlays) on the left, grid of 3:4 tiles on the right."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter = self.smooth_painter()
         background, _, _ = self.colours()
         painter.fillRect(self.rect(), background)
         height = self.height() - 16.0
