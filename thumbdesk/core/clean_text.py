@@ -15,11 +15,12 @@ frame it replaces is rejected with the reason.
 Title cards are left alone (their group is text throughout), and so are small corner marks
 (a watermark is on every frame).
 
-Text is read apart from the topic models, after them (``read_top_text``): for the TEXT_TOP
+Text is read apart from the topic models, after them (``read_top_text``): for the ``top``
 best-ranked candidates, and again for any candidate that rises among them once theirs costs
 them rank (text only ever lowers a frame's score, so the frames below cannot overtake them
-unread). TEXT_TOP covers a whole clip's candidates: read for the top five only, a title card
-at #7 went unflagged in the window, for about 60 ms saved on a clip of 11 candidates.
+unread). The pipeline reads a whole clip's (``PipelineConfig.max_candidates``): read for the
+top five only, a title card at #7 went unflagged in the window, for about 60 ms saved on a
+clip of 11 candidates.
 """
 
 from __future__ import annotations
@@ -37,9 +38,6 @@ from thumbdesk.core.types import Candidate, FrameScorer, FrameTopics, TextLooker
 
 log = logging.getLogger(__name__)
 
-TEXT_TOP = 12
-"""Candidates at the top of the ranking whose burnt-in text is read (~8-20 ms each on 2 cores):
-all of a clip's (``PipelineConfig.max_candidates``)."""
 MIN_PENALTY = 0.05
 """Candidates losing at least this share of their score to text look for a cleaner frame
 (a caption over 1.7% of the picture; a corner watermark never costs this much)."""
@@ -84,9 +82,9 @@ def read_top_text(
     topics: Sequence[Topic],
     finish: Callable[[FrameTopics], FrameTopics],
     rescore: Callable[[list[Candidate]], list[Candidate]],
-    top: int = TEXT_TOP,
+    top: int,
 ) -> list[Candidate]:
-    """The candidates, with the text of the ``top`` best-ranked read.
+    """The candidates, with the text of the ``top`` best-ranked read (~8-20 ms each, 2 cores).
 
     Rounds go on until no unread candidate is among the ``top`` (text demotes some and lifts
     others in); ``rescore`` re-scores a list.

@@ -132,5 +132,10 @@ class ModelStage:
 
     def _read_top_text(self, candidates: list[Candidate]) -> list[Candidate]:
         return clean_text.read_top_text(
-            candidates, self._scorer, self._topics, self._finish, self._rescored
+            candidates,
+            self._scorer,
+            self._topics,
+            self._finish,
+            self._rescored,
+            self._config.max_candidates,  # all of them
         )

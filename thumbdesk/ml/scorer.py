@@ -66,6 +66,7 @@ DETECT_MIN = 0.3
 ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
 """Detector classes of animals: fur and feathers that the classifier also sees in hair and
 clothes."""
+ANIMAL_SET = frozenset(ANIMALS)
 UNCONFIRMED = 0.4
 """In a frame where the detector clearly sees people, the classifier's mass of an animal it
 does not detect counts this much (a ballroom's gowns read as spaniels)."""
@@ -153,6 +154,9 @@ class _TopicTable:
         shared[np.ix_(self.people_only, self.people_only)] = True
         self.shared = shared
         self.generic = np.array([r in GENERIC_PEOPLE for r in resolved])
+        self.object_classes = tuple(frozenset(wanted) for wanted in self.map.objects)
+        self.animal_words = np.array([bool(c & ANIMAL_SET) for c in self.object_classes])
+        """Words with a detector animal among their evidence (see UNCONFIRMED)."""
         self.specific = np.array(
             [any(k in SPECIFIC for k in p) for p in self.map.people], dtype=bool
         )
@@ -317,9 +321,8 @@ class Scorer:
         # (a small plane on a plain sky is a plane) and count in full.
         if any(p.score >= PEOPLE_SCENE for p in ev.persons):
             seen = {d.label for d in ev.objects}
-            unconfirmed = np.array(
-                [bool(w.keys() & set(ANIMALS)) and not w.keys() & seen for w in table.map.objects]
-            )
+            found = np.array([bool(c & seen) for c in table.object_classes])
+            unconfirmed = table.animal_words & ~found
             mass = np.where(unconfirmed, mass * UNCONFIRMED, mass)
         classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
