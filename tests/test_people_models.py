@@ -114,7 +114,7 @@ def test_small_faces_are_not_judged(faces: FaceDetector, people: PeopleAttribute
     assert len(found) >= 2
     scale = (GENDER_MIN_PX - 8) / max(f.size_px for f in found)
     small = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    judged = people.judge(small, found)  # same fractional boxes, now under 40 px
+    judged = people.judge(small, found)  # same fractional boxes, now under GENDER_MIN_PX
     assert all(a.female is None and a.age is None and a.emotions is None for a in judged)
     assert people.judge(img, ()) == ()
 

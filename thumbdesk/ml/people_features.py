@@ -3,7 +3,7 @@
 The people models say, per face, how sure they are of a gender and which age it looks; the
 object detector finds whole people. This module turns that into the features the evidence map
 names, each in [0, 1] and high only when its evidence is clear: a gender only on a face big and
-sharp enough for the attribute models to be right (they were judged on faces of 40 px or more),
+sharp enough for the attribute models to be right (``people.GENDER_MIN_PX``),
 an age group only with a clear age, a count of people from whichever of faces and person boxes
 sees more of them. Nothing here runs a model.
 """
