@@ -17,7 +17,7 @@ from thumbdesk.core.report import build_report, report_schema
 from thumbdesk.core.topics import load_topics
 from thumbdesk.core.types import PipelineConfig, TextFound
 from thumbdesk.ml import load_scorer
-from thumbdesk.ml.text import TextDetector, text_found
+from thumbdesk.ml.text import BATCH, TextDetector, text_found
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEOS = ROOT / ".." / "shared" / "videos"
@@ -181,6 +181,21 @@ def test_a_small_caption_on_a_vertical_frame_is_found(detector):
     cv2.putText(frame, line, origin, font, 0.5, (255, 255, 255), 1)
     reading = detector.read(frame)
     assert reading.boxes and reading.boxes[0][1] > 0.7
+
+
+def test_frames_read_in_batches_read_as_they_do_alone(detector):
+    # The title, the credit, plain pictures and a portrait frame in one call: frames of one
+    # input size share a model run (BATCH at a time), and each gets its own map and reading.
+    landscape = frames_at(WEBM, [26.5, 22.5, 5.75, 10.5, 12.0, 20.0])
+    (portrait,) = frames_at(VIDEOS / "vertical_9x16_bbb.mp4", [5.75])
+    images = [*landscape[:3], portrait, *landscape[3:]]
+    assert len(landscape) > BATCH
+    alone = [detector.probability(image) for image in images]
+    for one, together in zip(alone, detector.probabilities(images), strict=True):
+        assert together.shape == one.shape
+        assert np.array_equal(together, one)
+    assert detector.read_many(images) == [detector.read(image) for image in images]
+    assert detector.read_many(images)[0].share >= 0.15  # the title is still found
 
 
 def test_stripes_are_not_text(detector):

@@ -29,3 +29,16 @@ def test_text_detector_runs_in_torch_as_in_onnxruntime() -> None:
     assert np.abs(got - want).max() < 1e-4
     assert (want > 0.3).sum() > 500  # the caption is found at all
     assert ((got > 0.3) == (want > 0.3)).all()
+
+
+def test_text_detector_runs_a_batch_in_torch_as_in_onnxruntime() -> None:
+    """The text detector reads frames in batches (``TextDetector.probabilities``)."""
+    image = cv2.resize(cv2.imread(str(EVAL / "photos" / "bag_leather_handbag.jpg")), (480, 270))
+    captioned = image.copy()
+    cv2.putText(captioned, "Subscribe", (40, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (255,) * 3, 3)
+    feed = {"x": np.concatenate([preprocess(image), preprocess(captioned)])}
+    (want,) = GraphRunner(assets.TEXT_DET, "cpu")(["sigmoid_0.tmp_0"], feed)
+    (got,) = GraphRunner(assets.TEXT_DET, "cpu-torch")(["sigmoid_0.tmp_0"], feed)
+    assert got.shape == want.shape == (2, 1, *feed["x"].shape[2:])
+    assert np.abs(got - want).max() < 1e-4
+    assert (want[1] > 0.3).sum() > (want[0] > 0.3).sum() + 300  # the caption, in its frame

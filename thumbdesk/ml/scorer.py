@@ -236,9 +236,8 @@ class Scorer:
         Text is read apart from the other models: the pipeline reads it only for the
         candidates that can reach the top of the ranking (``core.clean_text.read_top_text``).
         """
-        return [
-            replace(ev, text=self._text.read(img)) for ev, img in zip(evidence, images, strict=True)
-        ]
+        readings = self._text.read_many(images)
+        return [replace(ev, text=r) for ev, r in zip(evidence, readings, strict=True)]
 
     def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
         """The faces of a frame's evidence, largest first (``core.types.FaceLooker``)."""
@@ -251,7 +250,7 @@ class Scorer:
 
     def find_text(self, images: Sequence[np.ndarray]) -> list[TextFound]:
         """The burnt-in text of upright BGR images, found by the text detector alone."""
-        return [judge_text(self._text.read(img), has_subject=False) for img in images]
+        return [judge_text(r, has_subject=False) for r in self._text.read_many(images)]
 
     def wants_detail(self, evidence: Any, scale: float) -> bool:
         """A face the people models could not judge here, but could ``scale`` times larger.
