@@ -16,7 +16,7 @@ import pytest
 
 from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.errors import ModelError
-from thumbdesk.ml import assets
+from thumbdesk.ml import assets, detector
 from thumbdesk.ml.detector import SCORE_THRESHOLD, ObjectDetector
 from thumbdesk.ml.faces import FaceDetector
 from thumbdesk.ml.people import GENDER_MIN_PX, PeopleAttributes
@@ -175,6 +175,17 @@ def test_detector_output_is_deterministic(objects: ObjectDetector) -> None:
     for a, b in zip(first, second, strict=True):
         assert np.array_equal(a, b)
     assert objects.detect(img) == objects.detect(img)
+
+
+def test_detector_input_by_table_is_the_arithmetic_bit_for_bit() -> None:
+    # 8-bit frames are normalised through a lookup table; it must be the formula's float32.
+    for item in ("photos/beach_kites_people.jpg", "clips/cars_city_traffic_jam.mp4"):
+        img = frame(item)
+        squashed = cv2.resize(img, (detector.INPUT_SIZE,) * 2, interpolation=cv2.INTER_LINEAR)
+        want = ((squashed.astype(np.float32) - detector._MEAN) / detector._STD).transpose(2, 0, 1)
+        got = detector.preprocess(img)
+        assert got.dtype == np.float32 and got.flags.c_contiguous
+        assert np.array_equal(got[0], want)
 
 
 def test_small_frames_get_a_second_face_pass() -> None:
