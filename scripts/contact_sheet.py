@@ -93,6 +93,8 @@ def clip_sheet(clip: Path, result: PipelineResult, max_rejected: int) -> np.ndar
             (
                 f"was: {c.face_note}"
                 if c.face_note
+                else f"peak: {c.moment_note}"
+                if c.moment_note
                 else f"face: {c.face_flaw}"
                 if c.face_flaw
                 else ""

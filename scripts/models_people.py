@@ -114,6 +114,17 @@ MODELS: dict[str, ModelSpec] = {
         check_range=(-1.0, 1.0),
         fp16_tolerance=0.02,
     ),
+    "movenet": ModelSpec(
+        source="movenet-multipose",
+        output_file="people_movenet_multipose.onnx",
+        outputs=("Identity:0",),
+        output_names=("poses",),
+        input_name="input:0",
+        check_shape=(1, 256, 256, 3),
+        check_dtype="int32",
+        check_range=(0, 255),
+        fp16_tolerance=0.05,
+    ),
 }
 
 

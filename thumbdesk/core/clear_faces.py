@@ -275,12 +275,13 @@ def swap_in(
     topics: Sequence[Topic],
     finish: Callable[[FrameTopics], FrameTopics],
     face_note: bool,
+    moment: bool = False,
 ) -> list[Swap]:
     """Put each chosen member in its candidate's place (``out`` is changed); the swaps.
 
     ``chosen`` maps a position in ``out`` to the member and why; ``evidence`` is the members'
     (in position order). The candidate keeps its group and shot; ``face_note`` keeps the why
-    on the candidate as its ``face_note``.
+    on the candidate as its ``face_note``, ``moment`` as its ``moment_note``.
     """
     swaps = []
     for i, item in zip(sorted(chosen), evidence, strict=True):
@@ -295,6 +296,7 @@ def swap_in(
             flagged=bool(member.flag_reason),
             flag_reason=member.flag_reason,
             face_note=note if face_note else "",
+            moment_note=note if moment else "",
         )
         swaps.append(Swap(old.frame, member.frame, note))
     return swaps

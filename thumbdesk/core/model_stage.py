@@ -4,7 +4,8 @@
 yielding a partial ranking after each batch (small faces completed at full resolution by
 ``core.detail``). ``ModelStage.second_looks`` then, in this order:
 
-1. swaps in a clearer face of a candidate's group (``core.clear_faces``);
+1. swaps in a clearer face of a candidate's group (``core.clear_faces``), then the peak of
+   an action where a candidate shows a person (``core.moments``);
 2. reads the burnt-in text of the candidates that can reach the top, and swaps in a frame of
    the group with less text (``core.clean_text``);
 3. marks faces shown less clearly than another candidate's of the same shot, and reads the
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 
-from thumbdesk.core import clean_text, clear_faces
+from thumbdesk.core import clean_text, clear_faces, moments
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.rank import ranked, rescored
 from thumbdesk.core.types import (
@@ -121,6 +122,16 @@ class ModelStage:
         )
         candidates = self._rescored(updated) if swaps else updated
         rejected = clear_faces.rejections_after(rejected, swaps)
+        updated, swaps = moments.prefer_peak_moments(
+            candidates,
+            self._members_of,
+            scorer,
+            topics,
+            self._finish,
+            detail.complete if detail is not None else None,
+        )
+        candidates = self._rescored(updated) if swaps else updated
+        rejected = clear_faces.rejections_after(rejected, swaps, "shows the peak of the action")
         candidates = self._read_top_text(candidates)
         updated, swaps = clean_text.prefer_clean_frames(
             candidates, self._members_of, scorer, topics, self._finish

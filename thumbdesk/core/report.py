@@ -65,6 +65,8 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
         entry["face_note"] = candidate.face_note
     if candidate.face_flaw:
         entry["face_flaw"] = candidate.face_flaw
+    if candidate.moment_note:
+        entry["moment_note"] = candidate.moment_note
     return entry
 
 

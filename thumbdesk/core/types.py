@@ -236,6 +236,45 @@ class FaceLooker(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class PoseView:
+    """One person's body as the pose model saw it, for comparing frames of the same group."""
+
+    box: tuple[float, float, float, float]
+    """x, y, w, h as fractions of the frame."""
+    score: float
+    """The pose model's confidence that this is a person."""
+    keypoints: tuple[tuple[float, float, float], ...]
+    """17 (x, y, confidence) in COCO order (nose, eyes, ears, shoulders, elbows, wrists, hips,
+    knees, ankles; left before right), x and y as fractions of the frame."""
+
+
+@runtime_checkable
+class PoseLooker(Protocol):
+    """A FrameScorer that can show people's body keypoints (optional).
+
+    The pipeline looks at a few frames of the group of a candidate showing a person, and swaps
+    in the peak of the action: a pose at its extreme, a body turned to the camera
+    (``core.moments``).
+    """
+
+    def people_in(self, evidence: Any) -> tuple[tuple[float, float, float, float], ...]:
+        """The boxes (x, y, w, h fractions) of the people the detector found, largest first."""
+        ...
+
+    def find_poses(
+        self,
+        images: Sequence[np.ndarray],
+        region: tuple[float, float, float, float] | None = None,
+    ) -> list[tuple[PoseView, ...]]:
+        """The people of upright BGR images with their keypoints (the pose model alone).
+
+        Looked for in ``region`` (x, y, w, h fractions) only, when given; keypoints and boxes
+        are fractions of the whole image.
+        """
+        ...
+
+
 @runtime_checkable
 class TextLooker(Protocol):
     """A FrameScorer that can look for burnt-in text apart from its other models (optional).
@@ -300,6 +339,9 @@ class Candidate:
     face_flaw: str = ""
     """What is wrong with this frame's face where another candidate of the same shot shows it
     clearly (e.g. "eyes closed; clearer at 3.50 s"); such a frame loses a share of its score."""
+    moment_note: str = ""
+    """Why this frame stands for its group rather than the one first chosen, when the peak of
+    an action made the difference (e.g. "peak of the action: arms raised; was 2.10 s")."""
     evidence: Any = field(default=None, repr=False)
     """The scorer's cached evidence, kept so that topic edits re-rank without the image model."""
 

@@ -29,6 +29,7 @@ FACERES = "people_faceres_deep.onnx"
 NANODET = "people_nanodet_coco.onnx"
 EMOTION = "people_emotion.onnx"
 TEXT_DET = "text_det_ppocrv4.onnx"
+MOVENET = "people_movenet_multipose.onnx"
 TEXT_ENCODER = "minilm_l6_int8.onnx"
 TEXT_VOCAB = "minilm_vocab.txt"
 

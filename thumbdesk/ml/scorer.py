@@ -31,7 +31,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from thumbdesk.core.types import FaceView, FrameTopics, TextFound, Topic, TopicScore
+from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
@@ -49,6 +49,7 @@ from thumbdesk.ml.people_features import (
     PersonReading,
     features,
 )
+from thumbdesk.ml.pose import PoseDetector, pose_view
 from thumbdesk.ml.text import TextDetector, TextReading, judge_text, text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
 
@@ -189,6 +190,11 @@ class Scorer:
         """Zero-shot matching of words the evidence map lacks."""
         return ZeroShotTable(self._emb)
 
+    @cached_property
+    def _poses(self) -> PoseDetector:
+        """MoveNet, loaded the first time a candidate shows a person worth a pose look."""
+        return PoseDetector()
+
     @property
     def device(self) -> str:
         """Where the classifier runs, in words."""
@@ -203,6 +209,7 @@ class Scorer:
             "face attributes": self._people.device,
             "objects": self._objects.device,
             "text": self._text.device,
+            "poses": "cpu (ONNX Runtime; see ml/pose.py)",
         }
 
     @property
@@ -247,6 +254,25 @@ class Scorer:
     def find_faces(self, images: Sequence[np.ndarray]) -> list[tuple[FaceView, ...]]:
         """The faces of upright BGR images, found by the face detector alone."""
         return [tuple(face_view(f) for f in self._faces.detect(img)) for img in images]
+
+    def people_in(self, evidence: Any) -> tuple[tuple[float, float, float, float], ...]:
+        """The people the detector found, largest first (``core.types.PoseLooker``).
+
+        From OBJECT_LOW, as for reframing: the pose model then looks for itself (a goalkeeper
+        in green against green netting scored 0.47).
+        """
+        ev: Evidence = evidence
+        sure = [p.box for p in ev.persons if p.score >= OBJECT_LOW]
+        return tuple(sorted(sure, key=lambda b: -b[2] * b[3]))
+
+    def find_poses(
+        self,
+        images: Sequence[np.ndarray],
+        region: tuple[float, float, float, float] | None = None,
+    ) -> list[tuple[PoseView, ...]]:
+        """The people of upright BGR images with their body keypoints (MoveNet alone)."""
+        poses = self._poses
+        return [tuple(pose_view(p) for p in poses.detect(img, region=region)) for img in images]
 
     def find_text(self, images: Sequence[np.ndarray]) -> list[TextFound]:
         """The burnt-in text of upright BGR images, found by the text detector alone."""

@@ -1,0 +1,389 @@
+"""Moments, not just frames: the peak of an action stands for its group.
+
+Each group of near-duplicate frames is represented by its best frame by picture quality; on
+an action clip that is often an in-between moment (standing before the squat, mid-step with
+the back half turned, the ball at the feet). Once the models have found a person of some
+size in a candidate (``MIN_PERSON_HEIGHT``), ``prefer_peak_moments`` runs the pose model
+around the candidate's people (``look_region``) on the candidate and a few other frames of
+its group: at most ``MAX_ALTERNATES`` a candidate and ``LOOK_BUDGET`` frames a clip, one from
+each stretch of the group's time, the one with the most motion around it (``motion``: where
+something happens). Each body is measured (``measure``):
+
+- how far the pose is from standing at rest: the arms raised from the torso's line (thrown
+  out, straight up), a thigh raised from it or the legs split (a kick, the bottom of a squat,
+  a lunge), a hand or foot high above the hips (arms up, a leg kicked high, the top of a
+  jump), the torso leaning out (a dive);
+- how squarely an upright body is turned to the camera: the shoulders' width across the
+  torso, signed (a back turned to the camera has its left shoulder on the left of the
+  picture), and the face's points seen (nose and both eyes).
+
+A pose the model could not follow (fewer than ``MIN_LIMB_POINTS`` of the elbows, wrists,
+knees and ankles sure: a motion-blurred kick, a leg up in a yoga pose) is not judged. The
+measures are compared between the frames of one group, never read as verdicts: a frame whose
+moment (``Moment.value``) is clearly more (``MARGIN``), whose body is not turned further away
+(``FACING_LOSS``) and whose picture quality is not much worse (``QUALITY_SLACK``) takes the
+candidate's place; the candidate keeps its group and shot and a note saying why
+(``Candidate.moment_note``). Candidates where a clearer face was swapped in are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import cv2
+import numpy as np
+
+from thumbdesk.core.clear_faces import Member, Swap, swap_in
+from thumbdesk.core.quality import quality_score
+from thumbdesk.core.types import (
+    Candidate,
+    Frame,
+    FrameScorer,
+    FrameTopics,
+    PoseLooker,
+    PoseView,
+    Topic,
+)
+
+log = logging.getLogger(__name__)
+
+MIN_PERSON_HEIGHT = 0.25
+"""A candidate's largest sure person must be this tall (fraction of the frame) to be looked at;
+the pose model misses smaller people and their pose hardly shows in a thumbnail."""
+MAX_ALTERNATES = 4
+"""Other frames of a group looked at for each candidate with a person."""
+LOOK_BUDGET = 8
+"""Frames of one clip the pose model looks at, candidates included (~10-20 ms each)."""
+MIN_APART_S = 0.2
+"""Frames looked at are at least this far apart in time."""
+QUALITY_SLACK = 0.12
+"""An alternate's picture quality may be this much below the candidate's (0..1 scale): a
+peak of action is often a little less sharp than a pause."""
+MARGIN = 0.6
+"""How much more of a moment (torso lengths) an alternate must show to take the place."""
+FACING_LOSS = 0.3
+"""An alternate may be turned this much less to the camera (facing, -1..1) at most."""
+FACING_WEIGHT = 1.0
+"""Torso lengths one unit of facing is worth in the moment."""
+KEYPOINT_MIN = 0.3
+"""Keypoints less sure than this are not used."""
+PEOPLE_SHARE = 0.5
+"""People whose box is at least this share of the largest one's area count in a frame's
+moment (a group dancing); smaller ones are bystanders."""
+MAX_PEOPLE = 3
+MOTION_THUMB = (32, 32)
+"""Size of the grey copies compared for motion."""
+REGION_PAD = 0.4
+"""The pose model looks around the candidate's people this share of their height further."""
+
+LEG_WEIGHT = 1.0
+REACH_WEIGHT = 0.5
+TILT_WEIGHT = 0.8
+"""What a raised thigh, a hand or foot high above the hips and a horizontal torso are worth
+against raised arms."""
+UPRIGHT = 0.5
+"""A torso leaning less than this (45 degrees) is upright enough to tell which way it faces."""
+MIN_LIMB_POINTS = 6
+"""Of the elbows, wrists, knees and ankles, this many must be sure for a pose to be judged."""
+
+NOSE, L_EYE, R_EYE = 0, 1, 2
+L_SHOULDER, R_SHOULDER, L_ELBOW, R_ELBOW, L_WRIST, R_WRIST = 5, 6, 7, 8, 9, 10
+L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANKLE, R_ANKLE = 11, 12, 13, 14, 15, 16
+LIMB_POINTS = [L_ELBOW, R_ELBOW, L_WRIST, R_WRIST, L_KNEE, R_KNEE, L_ANKLE, R_ANKLE]
+
+
+@dataclass(frozen=True)
+class Body:
+    """One person's pose (see the module docstring); angles in right angles (1 = 90 degrees)."""
+
+    arms: float
+    """How far the arms are raised from hanging along the torso: 0 hanging, 1 thrown out
+    sideways or forwards, 2 straight up (the blend of the higher arm and both)."""
+    legs: float
+    """How far a thigh is raised from the torso's line, or the thighs split apart, whichever
+    is more: 0 standing, ~0.3 a running step, ~1 the bottom of a squat, a kick, a knee pulled
+    up, a lunge; ~1.5 a split."""
+    reach: float
+    """How high the highest hand or foot is above the hips, in torso lengths (0 .. 2.5): arms
+    up, a leg kicked high."""
+    tilt: float
+    """How far the torso leans from upright: 0 upright, 1 horizontal (a dive, a plank)."""
+    facing: float
+    """-1 (back to the camera) .. 1 (squarely facing it); 0 when the torso is not upright."""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """How much of a moment one frame shows (the mean over its main people's bodies)."""
+
+    arms: float
+    legs: float
+    reach: float
+    tilt: float
+    facing: float
+
+    @property
+    def action(self) -> float:
+        """How far from standing at rest (right angles and torso lengths, weighted)."""
+        return (
+            self.arms + LEG_WEIGHT * self.legs + REACH_WEIGHT * self.reach
+        ) + TILT_WEIGHT * self.tilt
+
+    @property
+    def value(self) -> float:
+        """The action and the turn to the camera together."""
+        return self.action + FACING_WEIGHT * self.facing
+
+
+def _points(pose: PoseView, aspect: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keypoints in frame-height units (x scaled by the aspect) and which are sure."""
+    kp = np.asarray(pose.keypoints, dtype=np.float64).reshape(-1, 3)
+    xy = np.stack([kp[:, 0] * aspect, kp[:, 1]], axis=1)
+    return xy, kp[:, 2] >= KEYPOINT_MIN
+
+
+def _angle(a: np.ndarray, b: np.ndarray) -> float:
+    """The angle between two vectors, in right angles (0 .. 2)."""
+    cos = float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))
+    return float(np.arccos(np.clip(cos, -1.0, 1.0)) / (np.pi / 2))
+
+
+def _raised(angles: Sequence[float]) -> float:
+    """The blend of the highest limb and all of them (one arm up counts, both up more)."""
+    return 0.5 * (max(angles) + float(np.mean(angles))) if angles else 0.0
+
+
+def measure(pose: PoseView, aspect: float) -> Body | None:
+    """One body's measures, or None when its shoulders and hips are not all seen.
+
+    ``aspect`` is the frame's width / height (keypoints are fractions of each side). Limbs
+    are measured against the torso's own line, so a body lying down is measured as one
+    standing.
+    """
+    xy, sure = _points(pose, aspect)
+    if not sure[[L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]].all():
+        return None
+    if int(sure[LIMB_POINTS].sum()) < MIN_LIMB_POINTS:
+        return None  # a pose the model could not follow (a leg up a yoga pose) is not judged
+    shoulders = (xy[L_SHOULDER] + xy[R_SHOULDER]) / 2
+    hips = (xy[L_HIP] + xy[R_HIP]) / 2
+    down = hips - shoulders
+    torso = float(np.linalg.norm(down))
+    if torso < 1e-3:
+        return None
+    arms = []
+    for shoulder, elbow, wrist in ((L_SHOULDER, L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW, R_WRIST)):
+        end = elbow if sure[elbow] else wrist if sure[wrist] else None
+        if end is not None and np.linalg.norm(xy[end] - xy[shoulder]) >= 0.2 * torso:
+            arms.append(_angle(xy[end] - xy[shoulder], down))
+    thighs = [
+        xy[knee] - xy[hip]
+        for hip, knee in ((L_HIP, L_KNEE), (R_HIP, R_KNEE))
+        if sure[knee] and np.linalg.norm(xy[knee] - xy[hip]) >= 0.2 * torso
+    ]
+    legs = [_angle(thigh, down) for thigh in thighs]
+    if len(thighs) == 2:
+        legs.append(_angle(thighs[0], thighs[1]))  # the legs split apart
+    # shoulder width across the torso's line, signed: the left shoulder on the right of the
+    # picture when the body faces the camera (a frontal adult's are ~0.8 torso lengths apart)
+    across = xy[L_SHOULDER] - xy[R_SHOULDER]
+    width = float(across[1] * down[0] - across[0] * down[1]) / torso
+    turn = float(np.clip(-width / (0.8 * torso), -1.0, 1.0))
+    face = float(sure[[NOSE, L_EYE, R_EYE]].all())
+    tilt = min(1.0, _angle(down, np.array([0.0, 1.0])))
+    ends = [xy[k][1] for k in (L_WRIST, R_WRIST, L_ANKLE, R_ANKLE) if sure[k]]
+    return Body(
+        arms=_raised(arms),
+        legs=max(legs, default=0.0),
+        reach=float(np.clip((hips[1] - min(ends, default=hips[1])) / torso, 0.0, 2.5)),
+        tilt=tilt,
+        # a body lying or bent over shows its shoulders' width whichever way it faces
+        facing=(0.7 * turn + 0.3 * (face if turn > 0 else -face)) if tilt < UPRIGHT else 0.0,
+    )
+
+
+def main_bodies(poses: Sequence[PoseView], aspect: float) -> list[Body]:
+    """The measured bodies of a frame's main people (largest first, bystanders left out)."""
+    if not poses:
+        return []
+    ordered = sorted(poses, key=lambda p: -p.box[2] * p.box[3])
+    largest = ordered[0].box[2] * ordered[0].box[3]
+    bodies: list[Body] = []
+    for pose in ordered:
+        if pose.box[2] * pose.box[3] < PEOPLE_SHARE * largest or len(bodies) >= MAX_PEOPLE:
+            break
+        body = measure(pose, aspect)
+        if body is not None:
+            bodies.append(body)
+    return bodies
+
+
+def moment(bodies: Sequence[Body]) -> Moment | None:
+    """The moment of one frame from its main people's bodies (None without any)."""
+    if not bodies:
+        return None
+    return Moment(
+        *(float(np.mean([getattr(b, k) for b in bodies])) for k in Moment.__dataclass_fields__)
+    )
+
+
+def why(better: Moment, worse: Moment) -> str:
+    """What the better moment shows more of, in words."""
+    gains = {
+        "arms raised": better.arms - worse.arms,
+        "legs raised or bent": LEG_WEIGHT * (better.legs - worse.legs),
+        "hands or feet up high": REACH_WEIGHT * (better.reach - worse.reach),
+        "body stretched out": TILT_WEIGHT * (better.tilt - worse.tilt),
+        "turned to the camera": FACING_WEIGHT * (better.facing - worse.facing),
+    }
+    shown = [w for w, g in sorted(gains.items(), key=lambda kv: -kv[1]) if g >= MARGIN / 2]
+    return ", ".join(shown[:2]) or "a fuller pose"
+
+
+def motion(frames: Sequence[Frame], region: tuple[float, float, float, float]) -> list[float]:
+    """How much the picture changes around each frame (in time order) where the people are.
+
+    The mean absolute difference of small grey copies of ``region`` with the previous and the
+    next frame: high where something happens (a jump, a kick, a dive), low in a pause.
+    """
+    thumbs = []
+    for f in frames:
+        height, width = f.image.shape[:2]
+        x, y, w, h = region
+        x0, y0 = int(x * width), int(y * height)
+        x1, y1 = max(x0 + 1, int((x + w) * width)), max(y0 + 1, int((y + h) * height))
+        grey = cv2.cvtColor(f.image[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+        thumbs.append(cv2.resize(grey, MOTION_THUMB, interpolation=cv2.INTER_AREA).astype(float))
+    steps = [float(np.mean(np.abs(a - b))) for a, b in pairwise(thumbs)]
+    out = []
+    for i in range(len(thumbs)):
+        around = steps[max(0, i - 1) : i + 1]
+        out.append(float(np.mean(around)) if around else 0.0)
+    return out
+
+
+def alternates(
+    candidate: Candidate,
+    members: Sequence[Member],
+    limit: int,
+    region: tuple[float, float, float, float],
+) -> list[Member]:
+    """Up to ``limit`` other frames of the group to measure, spread over its time.
+
+    The group's usable frames (picture quality within QUALITY_SLACK of the candidate's) are
+    cut into ``limit`` stretches of time; from each, the frame with the most motion around it
+    where the people are (``motion``) is taken.
+    """
+    floor = quality_score(candidate.quality) - QUALITY_SLACK
+    usable = sorted(
+        (
+            m
+            for m in members
+            if (candidate.flagged or not m.flag_reason) and quality_score(m.metrics) >= floor
+        ),
+        key=lambda m: m.frame.time_s,
+    )
+    if limit <= 0 or not usable:
+        return []
+    moving = motion([m.frame for m in usable], region)
+    far = [abs(m.frame.time_s - candidate.frame.time_s) >= MIN_APART_S for m in usable]
+    chosen: list[Member] = []
+    for stretch in np.array_split(np.arange(len(usable)), min(limit, len(usable))):
+        picks = sorted((i for i in stretch if far[i]), key=lambda i: (-moving[i], i))
+        if picks:
+            chosen.append(usable[picks[0]])
+    return chosen
+
+
+def look_region(
+    boxes: Sequence[tuple[float, float, float, float]], aspect: float
+) -> tuple[float, float, float, float]:
+    """Where to look for the people of a group: around the candidate's main people.
+
+    The union of the boxes of people at least PEOPLE_SHARE of the largest, widened by
+    REGION_PAD of its height on every side (the same in pixels across and down: the people
+    move between the group's frames: a dive, a step), clipped to the frame.
+    """
+    largest = max(b[2] * b[3] for b in boxes)
+    main = [b for b in boxes if b[2] * b[3] >= PEOPLE_SHARE * largest]
+    x0, y0 = min(b[0] for b in main), min(b[1] for b in main)
+    x1 = max(b[0] + b[2] for b in main)
+    y1 = max(b[1] + b[3] for b in main)
+    pad_y = REGION_PAD * (y1 - y0)
+    pad_x = pad_y / aspect
+    x0, y0 = max(0.0, x0 - pad_x), max(0.0, y0 - pad_y)
+    x1, y1 = min(1.0, x1 + pad_x), min(1.0, y1 + pad_y)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def prefer_peak_moments(
+    candidates: Sequence[Candidate],
+    members_of: Callable[[int], Sequence[Member]],
+    scorer: FrameScorer,
+    topics: Sequence[Topic],
+    finish: Callable[[FrameTopics], FrameTopics] = lambda t: t,
+    complete: Callable[[Sequence[Frame], Sequence[Any]], list[Any]] | None = None,
+) -> tuple[list[Candidate], list[Swap]]:
+    """Candidates with each in-between moment replaced by the peak of its group, and the swaps.
+
+    Arguments as ``core.clear_faces.prefer_clear_faces``.
+    """
+    out = list(candidates)
+    if not isinstance(scorer, PoseLooker):
+        return out, []
+    budget = LOOK_BUDGET
+    chosen: dict[int, tuple[Member, str]] = {}
+    for i in sorted(range(len(out)), key=lambda i: -out[i].score):
+        candidate = out[i]
+        if budget < 2 or candidate.evidence is None or candidate.face_note:
+            continue
+        people = scorer.people_in(candidate.evidence)
+        if not people or max(b[3] for b in people) < MIN_PERSON_HEIGHT:
+            continue
+        height, width = candidate.frame.image.shape[:2]
+        aspect = width / max(height, 1)
+        region = look_region(people, aspect)
+        members = members_of(candidate.cluster_id)
+        others = alternates(candidate, members, min(MAX_ALTERNATES, budget - 1), region)
+        if not others:
+            continue
+        frames = [candidate.frame] + [m.frame for m in others]
+        budget -= len(frames)
+        found = scorer.find_poses([f.image for f in frames], region)
+        bodies = [main_bodies(poses, aspect) for poses in found]
+        measured = [moment(b) for b in bodies]
+        mine = measured[0]
+        if mine is None:
+            log.debug("frame %d: no pose to judge", candidate.frame.index)
+            continue
+        best_k, best = -1, mine
+        for k, theirs in enumerate(measured[1:]):
+            if theirs is None or theirs.facing < mine.facing - FACING_LOSS:
+                continue
+            if theirs.value > best.value + (MARGIN if best is mine else 0.0):
+                best_k, best = k, theirs
+        log.debug(
+            "frame %d: moment %.2f; group %s",
+            candidate.frame.index,
+            mine.value,
+            [
+                (m.frame.index, None if v is None else round(v.value, 2))
+                for m, v in zip(others, measured[1:], strict=True)
+            ],
+        )
+        if best_k >= 0:
+            note = f"{why(best, mine)}; was {candidate.frame.time_s:.2f} s"
+            chosen[i] = (others[best_k], note)
+    if not chosen:
+        return out, []
+    order = sorted(chosen)
+    new_frames = [chosen[i][0].frame for i in order]
+    evidence = scorer.evidence([f.image for f in new_frames])
+    if complete is not None:
+        evidence = complete(new_frames, evidence)
+    swaps = swap_in(out, chosen, evidence, scorer, topics, finish, face_note=False, moment=True)
+    return out, swaps
