@@ -320,6 +320,14 @@ def look_region(
     return (x0, y0, x1 - x0, y1 - y0)
 
 
+def _moment_of(
+    scorer: PoseLooker, frame: Frame, region: tuple[float, float, float, float], aspect: float
+) -> Moment | None:
+    """The moment of one frame, the pose model looking in ``region``."""
+    (poses,) = scorer.find_poses([frame.image], region)
+    return moment(main_bodies(poses, aspect))
+
+
 def prefer_peak_moments(
     candidates: Sequence[Candidate],
     members_of: Callable[[int], Sequence[Member]],
@@ -351,15 +359,15 @@ def prefer_peak_moments(
         others = alternates(candidate, members, min(MAX_ALTERNATES, budget - 1), region)
         if not others:
             continue
-        frames = [candidate.frame] + [m.frame for m in others]
-        budget -= len(frames)
-        found = scorer.find_poses([f.image for f in frames], region)
-        bodies = [main_bodies(poses, aspect) for poses in found]
-        measured = [moment(b) for b in bodies]
-        mine = measured[0]
-        if mine is None:
+        budget -= 1
+        mine = _moment_of(scorer, candidate.frame, region, aspect)
+        if mine is None:  # nothing to compare with: the others are not looked at
             log.debug("frame %d: no pose to judge", candidate.frame.index)
             continue
+        budget -= len(others)
+        found = scorer.find_poses([m.frame.image for m in others], region)
+        measured = [moment(main_bodies(poses, aspect)) for poses in found]
+        measured.insert(0, mine)
         best_k, best = -1, mine
         for k, theirs in enumerate(measured[1:]):
             if theirs is None or theirs.facing < mine.facing - FACING_LOSS:
