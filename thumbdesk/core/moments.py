@@ -5,9 +5,9 @@ an action clip that is often an in-between moment (standing before the squat, mi
 the back half turned, the ball at the feet). Once the models have found a person of some
 size in a candidate (``MIN_PERSON_HEIGHT``), ``prefer_peak_moments`` runs the pose model
 around the candidate's people (``look_region``) on the candidate and a few other frames of
-its group: at most ``MAX_ALTERNATES`` a candidate and ``LOOK_BUDGET`` frames a clip, one from
-each stretch of the group's time, the one with the most motion around it (``motion``: where
-something happens). Each body is measured (``measure``):
+its group: at most ``MAX_ALTERNATES`` a candidate and ``LOOK_BUDGET`` frames a clip, the
+sharpest of each stretch of the group's time (``alternates``: a body is still at the peak of
+a movement). Each body is measured (``measure``):
 
 - how far the pose is from standing at rest: the arms raised from the torso's line (thrown
   out, straight up), a thigh raised from it or the legs split (a kick, the bottom of a squat,
@@ -31,10 +31,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
-import cv2
 import numpy as np
 
 from thumbdesk.core.clear_faces import Member, Swap, swap_in
@@ -54,13 +52,13 @@ log = logging.getLogger(__name__)
 MIN_PERSON_HEIGHT = 0.25
 """A candidate's largest sure person must be this tall (fraction of the frame) to be looked at;
 the pose model misses smaller people and their pose hardly shows in a thumbnail."""
-MAX_ALTERNATES = 4
+MAX_ALTERNATES = 5
 """Other frames of a group looked at for each candidate with a person."""
-LOOK_BUDGET = 8
+LOOK_BUDGET = 10
 """Frames of one clip the pose model looks at, candidates included (~10-20 ms each)."""
 MIN_APART_S = 0.2
 """Frames looked at are at least this far apart in time."""
-QUALITY_SLACK = 0.12
+QUALITY_SLACK = 0.15
 """An alternate's picture quality may be this much below the candidate's (0..1 scale): a
 peak of action is often a little less sharp than a pause."""
 MARGIN = 0.6
@@ -75,8 +73,6 @@ PEOPLE_SHARE = 0.5
 """People whose box is at least this share of the largest one's area count in a frame's
 moment (a group dancing); smaller ones are bystanders."""
 MAX_PEOPLE = 3
-MOTION_THUMB = (32, 32)
-"""Size of the grey copies compared for motion."""
 REGION_PAD = 0.4
 """The pose model looks around the candidate's people this share of their height further."""
 
@@ -244,59 +240,32 @@ def why(better: Moment, worse: Moment) -> str:
     return ", ".join(shown[:2]) or "a fuller pose"
 
 
-def motion(frames: Sequence[Frame], region: tuple[float, float, float, float]) -> list[float]:
-    """How much the picture changes around each frame (in time order) where the people are.
-
-    The mean absolute difference of small grey copies of ``region`` with the previous and the
-    next frame: high where something happens (a jump, a kick, a dive), low in a pause.
-    """
-    thumbs = []
-    for f in frames:
-        height, width = f.image.shape[:2]
-        x, y, w, h = region
-        x0, y0 = int(x * width), int(y * height)
-        x1, y1 = max(x0 + 1, int((x + w) * width)), max(y0 + 1, int((y + h) * height))
-        grey = cv2.cvtColor(f.image[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
-        thumbs.append(cv2.resize(grey, MOTION_THUMB, interpolation=cv2.INTER_AREA).astype(float))
-    steps = [float(np.mean(np.abs(a - b))) for a, b in pairwise(thumbs)]
-    out = []
-    for i in range(len(thumbs)):
-        around = steps[max(0, i - 1) : i + 1]
-        out.append(float(np.mean(around)) if around else 0.0)
-    return out
-
-
-def alternates(
-    candidate: Candidate,
-    members: Sequence[Member],
-    limit: int,
-    region: tuple[float, float, float, float],
-) -> list[Member]:
+def alternates(candidate: Candidate, members: Sequence[Member], limit: int) -> list[Member]:
     """Up to ``limit`` other frames of the group to measure, spread over its time.
 
     The group's usable frames (picture quality within QUALITY_SLACK of the candidate's) are
-    cut into ``limit`` stretches of time; from each, the frame with the most motion around it
-    where the people are (``motion``) is taken.
+    cut into ``limit`` stretches of time; from each, the sharpest frame is taken: a body is
+    still at the peak of a movement (the top of a jump, the bottom of a squat, a pose held),
+    and blurred between.
     """
     floor = quality_score(candidate.quality) - QUALITY_SLACK
     usable = sorted(
         (
             m
             for m in members
-            if (candidate.flagged or not m.flag_reason) and quality_score(m.metrics) >= floor
+            if (candidate.flagged or not m.flag_reason)
+            and quality_score(m.metrics) >= floor
+            and abs(m.frame.time_s - candidate.frame.time_s) >= MIN_APART_S
         ),
         key=lambda m: m.frame.time_s,
     )
     if limit <= 0 or not usable:
         return []
-    moving = motion([m.frame for m in usable], region)
-    far = [abs(m.frame.time_s - candidate.frame.time_s) >= MIN_APART_S for m in usable]
-    chosen: list[Member] = []
-    for stretch in np.array_split(np.arange(len(usable)), min(limit, len(usable))):
-        picks = sorted((i for i in stretch if far[i]), key=lambda i: (-moving[i], i))
-        if picks:
-            chosen.append(usable[picks[0]])
-    return chosen
+    stretches = np.array_split(np.arange(len(usable)), min(limit, len(usable)))
+    return [
+        usable[max(stretch, key=lambda i: (usable[i].metrics.sharpness_rel, -i))]
+        for stretch in stretches
+    ]
 
 
 def look_region(
@@ -356,7 +325,7 @@ def prefer_peak_moments(
         aspect = width / max(height, 1)
         region = look_region(people, aspect)
         members = members_of(candidate.cluster_id)
-        others = alternates(candidate, members, min(MAX_ALTERNATES, budget - 1), region)
+        others = alternates(candidate, members, min(MAX_ALTERNATES, budget - 1))
         if not others:
             continue
         budget -= 1
