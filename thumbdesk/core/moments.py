@@ -3,11 +3,12 @@
 Each group of near-duplicate frames is represented by its best frame by picture quality; on
 an action clip that is often an in-between moment (standing before the squat, mid-step with
 the back half turned, the ball at the feet). Once the models have found a person of some
-size in a candidate (``MIN_PERSON_HEIGHT``), ``prefer_peak_moments`` runs the pose model
-around the candidate's people (``look_region``) on the candidate and a few other frames of
-its group: at most ``MAX_ALTERNATES`` a candidate and ``LOOK_BUDGET`` frames a clip, the
-sharpest of each stretch of the group's time (``alternates``: a body is still at the peak of
-a movement). Each body is measured (``measure``):
+size (``MIN_PERSON_HEIGHT``) in one of the ``TOP_LOOKED`` best candidates,
+``prefer_peak_moments`` runs the pose model around the candidate's people (``look_region``)
+on the candidate and a few other frames of its group: at most ``MAX_ALTERNATES`` a candidate
+and ``LOOK_BUDGET`` frames a clip, the sharpest of each stretch of the group's time
+(``alternates``: a body is still at the peak of a movement). Each body is measured
+(``measure``):
 
 - how far the pose is from standing at rest: the arms raised from the torso's line (thrown
   out, straight up), a thigh raised from it or the legs split (a kick, the bottom of a squat,
@@ -52,6 +53,8 @@ log = logging.getLogger(__name__)
 MIN_PERSON_HEIGHT = 0.25
 """A candidate's largest sure person must be this tall (fraction of the frame) to be looked at;
 the pose model misses smaller people and their pose hardly shows in a thumbnail."""
+TOP_LOOKED = 3
+"""Only the best-ranked candidates are looked at: the ones a creator sees first."""
 MAX_ALTERNATES = 5
 """Other frames of a group looked at for each candidate with a person."""
 LOOK_BUDGET = 10
@@ -62,7 +65,9 @@ QUALITY_SLACK = 0.15
 """An alternate's picture quality may be this much below the candidate's (0..1 scale): a
 peak of action is often a little less sharp than a pause."""
 MARGIN = 0.6
-"""How much more of a moment (torso lengths) an alternate must show to take the place."""
+"""How much more of a moment (``Moment.value``) an alternate must show to take the place: a
+held pose measures within ~0.2 from frame to frame; at 0.4 a girl's arms thrown out on a bed
+took the place of a lower jump, and lost the group its rank (the sharper frame had won it)."""
 FACING_LOSS = 0.3
 """An alternate may be turned this much less to the camera (facing, -1..1) at most."""
 FACING_WEIGHT = 1.0
@@ -314,7 +319,7 @@ def prefer_peak_moments(
         return out, []
     budget = LOOK_BUDGET
     chosen: dict[int, tuple[Member, str]] = {}
-    for i in sorted(range(len(out)), key=lambda i: -out[i].score):
+    for i in sorted(range(len(out)), key=lambda i: -out[i].score)[:TOP_LOOKED]:
         candidate = out[i]
         if budget < 2 or candidate.evidence is None or candidate.face_note:
             continue
