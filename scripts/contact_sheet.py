@@ -97,6 +97,8 @@ def clip_sheet(clip: Path, result: PipelineResult, max_rejected: int) -> np.ndar
                 if c.moment_note
                 else f"face: {c.face_flaw}"
                 if c.face_flaw
+                else f"lesser moment: {c.moment_flaw}"
+                if c.moment_flaw
                 else ""
             )[:46],
         ]

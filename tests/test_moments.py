@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from thumbdesk.core import moments
+from thumbdesk.core import moments, rank
 from thumbdesk.core.decode import FrameReader, to_working_size
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.report import build_report
@@ -18,6 +18,7 @@ from thumbdesk.ml.scorer import Scorer
 
 ROOT = Path(__file__).resolve().parents[1] / ".."
 DANCE = ROOT / "shared" / "eval" / "clips" / "dance_three_women_studio.mp4"
+JUMPING = ROOT / "shared" / "eval" / "clips" / "girl_boy_jumping_on_bed.mp4"
 # Frames of DANCE looked at one by one: at 1.07 s the three women face the camera, each with
 # an arm raised; at 8.80 s they step sideways, two of them with the back half turned.
 FACING, TURNED = 32, 264
@@ -77,6 +78,24 @@ def test_a_dancer_turned_away_gives_way_to_the_group_facing_the_camera(scorer: S
     assert [r.frame_index for r in replaced] == [TURNED]
     entry = next(e for e in build_report(result)["candidates"] if e.get("moment_note"))
     assert entry["moment_note"] == new.moment_note
+
+
+def test_an_in_between_moment_gives_way_to_the_peak_of_its_shot(scorer: Scorer) -> None:
+    """Looked at frame by frame: at 4.00 s the girl throws both arms up and the boy jumps
+    behind her; the first pick (1.33 s, arms out at shoulder height) and 5.33 s (arms low)
+    are in-between moments of the same shot."""
+    result = pick(JUMPING, scorer=scorer, topics=default_topics())
+    best = result.candidates[0]
+    assert best.frame.time_s == pytest.approx(4.0, abs=0.05) and not best.moment_flaw
+    marked = [c for c in result.candidates if c.moment_flaw]
+    assert {round(c.frame.time_s, 2) for c in marked} == {1.33, 5.33}
+    for c in marked:
+        assert "arms raised" in c.moment_flaw and "at 4.00 s" in c.moment_flaw
+        assert c.breakdown.moment_penalty == rank.MOMENT_FLAW_COST
+        assert c.shot == best.shot
+    entry = build_report(result)["candidates"][1]
+    assert entry["moment_flaw"] == result.candidates[1].moment_flaw
+    assert entry["score_terms"]["moment_penalty"] == rank.MOMENT_FLAW_COST
 
 
 def test_clips_without_people_are_left_as_they_were(scorer: Scorer, videos: Path) -> None:

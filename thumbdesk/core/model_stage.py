@@ -5,7 +5,8 @@ yielding a partial ranking after each batch (small faces completed at full resol
 ``core.detail``). ``ModelStage.second_looks`` then, in this order:
 
 1. swaps in a clearer face of a candidate's group (``core.clear_faces``), then the peak of
-   an action where a candidate shows a person (``core.moments``);
+   an action where a candidate shows a person, and marks in-between moments of a shot whose
+   peak another candidate shows (``core.moments``);
 2. reads the burnt-in text of the candidates that can reach the top, and swaps in a frame of
    the group with less text (``core.clean_text``);
 3. marks faces shown less clearly than another candidate's of the same shot, and reads the
@@ -130,7 +131,7 @@ class ModelStage:
             self._finish,
             detail.complete if detail is not None else None,
         )
-        candidates = self._rescored(updated) if swaps else updated
+        candidates = self._rescored(updated)  # swaps, and moments less than a shot's peak
         rejected = clear_faces.rejections_after(rejected, swaps, "shows the peak of the action")
         candidates = self._read_top_text(candidates)
         updated, swaps = clean_text.prefer_clean_frames(

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,8 @@ TOP_LOOKED = 3
 MAX_ALTERNATES = 5
 """Other frames of a group looked at for each candidate with a person."""
 LOOK_BUDGET = 10
-"""Frames of one clip the pose model looks at, candidates included (~10-20 ms each)."""
+"""Frames of one clip the pose model looks at, the TOP_LOOKED candidates included (~10-40 ms
+each)."""
 MIN_APART_S = 0.2
 """Frames looked at are at least this far apart in time."""
 QUALITY_SLACK = 0.15
@@ -302,6 +303,37 @@ def _moment_of(
     return moment(main_bodies(poses, aspect))
 
 
+def _peak(mine: Moment, theirs: Sequence[Moment | None]) -> int:
+    """Which of ``theirs`` is clearly more of a moment than ``mine`` (the most), or -1."""
+    best_k, best = -1, mine
+    for k, moment_k in enumerate(theirs):
+        if moment_k is None or moment_k.facing < mine.facing - FACING_LOSS:
+            continue
+        if moment_k.value > best.value + (MARGIN if best is mine else 0.0):
+            best_k, best = k, moment_k
+    return best_k
+
+
+def mark_lesser_moments(
+    candidates: Sequence[Candidate], judged: dict[int, Moment]
+) -> list[Candidate]:
+    """Candidates, those showing an in-between moment of a shot whose peak another shows marked.
+
+    ``judged`` maps a position in ``candidates`` to the moment of its frame. A candidate whose
+    moment is clearly less (``MARGIN``) than another's of the same shot, which is not turned
+    further away, gets ``Candidate.moment_flaw`` and loses ``rank.MOMENT_FLAW_COST``.
+    """
+    out = list(candidates)
+    for i, mine in judged.items():
+        peers = [j for j in judged if j != i and out[j].shot == out[i].shot]
+        k = _peak(mine, [judged[j] for j in peers])
+        if k >= 0:
+            peak = judged[peers[k]]
+            flaw = f"{why(peak, mine)} at {out[peers[k]].frame.time_s:.2f} s"
+            out[i] = replace(out[i], moment_flaw=flaw)
+    return out
+
+
 def prefer_peak_moments(
     candidates: Sequence[Candidate],
     members_of: Callable[[int], Sequence[Member]],
@@ -312,16 +344,18 @@ def prefer_peak_moments(
 ) -> tuple[list[Candidate], list[Swap]]:
     """Candidates with each in-between moment replaced by the peak of its group, and the swaps.
 
+    Then the candidates looked at are compared shot by shot (``mark_lesser_moments``).
     Arguments as ``core.clear_faces.prefer_clear_faces``.
     """
     out = list(candidates)
     if not isinstance(scorer, PoseLooker):
         return out, []
-    budget = LOOK_BUDGET
-    chosen: dict[int, tuple[Member, str]] = {}
+    # first the candidates themselves, then their groups with the looks left
+    looked: dict[int, tuple[tuple[float, float, float, float], float]] = {}
+    judged: dict[int, Moment] = {}
     for i in sorted(range(len(out)), key=lambda i: -out[i].score)[:TOP_LOOKED]:
         candidate = out[i]
-        if budget < 2 or candidate.evidence is None or candidate.face_note:
+        if candidate.evidence is None or candidate.face_note:
             continue
         people = scorer.people_in(candidate.evidence)
         if not people or max(b[3] for b in people) < MIN_PERSON_HEIGHT:
@@ -329,43 +363,43 @@ def prefer_peak_moments(
         height, width = candidate.frame.image.shape[:2]
         aspect = width / max(height, 1)
         region = look_region(people, aspect)
-        members = members_of(candidate.cluster_id)
-        others = alternates(candidate, members, min(MAX_ALTERNATES, budget - 1))
-        if not others:
-            continue
-        budget -= 1
         mine = _moment_of(scorer, candidate.frame, region, aspect)
         if mine is None:  # nothing to compare with: the others are not looked at
             log.debug("frame %d: no pose to judge", candidate.frame.index)
             continue
+        judged[i], looked[i] = mine, (region, aspect)
+    budget = LOOK_BUDGET - TOP_LOOKED
+    chosen: dict[int, tuple[Member, str]] = {}
+    for i, (region, aspect) in looked.items():
+        candidate, mine = out[i], judged[i]
+        others = alternates(
+            candidate, members_of(candidate.cluster_id), min(MAX_ALTERNATES, budget)
+        )
+        if not others:
+            continue
         budget -= len(others)
         found = scorer.find_poses([m.frame.image for m in others], region)
         measured = [moment(main_bodies(poses, aspect)) for poses in found]
-        measured.insert(0, mine)
-        best_k, best = -1, mine
-        for k, theirs in enumerate(measured[1:]):
-            if theirs is None or theirs.facing < mine.facing - FACING_LOSS:
-                continue
-            if theirs.value > best.value + (MARGIN if best is mine else 0.0):
-                best_k, best = k, theirs
         log.debug(
             "frame %d: moment %.2f; group %s",
             candidate.frame.index,
             mine.value,
             [
                 (m.frame.index, None if v is None else round(v.value, 2))
-                for m, v in zip(others, measured[1:], strict=True)
+                for m, v in zip(others, measured, strict=True)
             ],
         )
-        if best_k >= 0:
-            note = f"{why(best, mine)}; was {candidate.frame.time_s:.2f} s"
-            chosen[i] = (others[best_k], note)
-    if not chosen:
-        return out, []
-    order = sorted(chosen)
-    new_frames = [chosen[i][0].frame for i in order]
-    evidence = scorer.evidence([f.image for f in new_frames])
-    if complete is not None:
-        evidence = complete(new_frames, evidence)
-    swaps = swap_in(out, chosen, evidence, scorer, topics, finish, face_note=False, moment=True)
-    return out, swaps
+        k = _peak(mine, measured)
+        if k >= 0:
+            peak = measured[k]
+            assert peak is not None
+            chosen[i] = (others[k], f"{why(peak, mine)}; was {candidate.frame.time_s:.2f} s")
+            judged[i] = peak
+    swaps: list[Swap] = []
+    if chosen:
+        new_frames = [chosen[i][0].frame for i in sorted(chosen)]
+        evidence = scorer.evidence([f.image for f in new_frames])
+        if complete is not None:
+            evidence = complete(new_frames, evidence)
+        swaps = swap_in(out, chosen, evidence, scorer, topics, finish, face_note=False, moment=True)
+    return mark_lesser_moments(out, judged), swaps

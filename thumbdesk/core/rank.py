@@ -12,7 +12,9 @@ Burnt-in text costs a share of the score (``text_penalty``): a caption over 5% o
 15%, a watermark in a corner little. A title card (a frame that is mostly text, as the model
 layer judges it) is flagged, so it is ranked after every frame that is a picture. A face shown
 less clearly than in another candidate of the same shot (``Candidate.face_flaw``, set by
-``core.clear_faces``) costs ``FACE_FLAW_COST``.
+``core.clear_faces``) costs ``FACE_FLAW_COST``; an in-between moment where another candidate
+of the shot shows the peak of the action (``Candidate.moment_flaw``, set by ``core.moments``)
+costs ``MOMENT_FLAW_COST``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ TEXT_PENALTY_MAX = 0.4
 FACE_FLAW_COST = 0.15
 """Share of the score a frame loses when another candidate of its shot shows the face clearly
 and it does not (``Candidate.face_flaw``: eyes closed, hidden, blurred, turned or cut)."""
+MOMENT_FLAW_COST = 0.1
+"""Share of the score a frame loses when another candidate of its shot shows the peak of the
+action and it shows an in-between moment (``Candidate.moment_flaw``)."""
 
 
 def text_penalty(text: TextFound | None) -> float:
@@ -94,6 +99,7 @@ def breakdown_for(
         weights=config.weights,
         text_penalty=text_penalty(topics.text),
         face_penalty=FACE_FLAW_COST if candidate.face_flaw else 0.0,
+        moment_penalty=MOMENT_FLAW_COST if candidate.moment_flaw else 0.0,
     )
 
 

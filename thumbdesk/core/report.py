@@ -32,6 +32,7 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
             "weights": list(breakdown.weights),
             "text_penalty": breakdown.text_penalty,
             "face_penalty": breakdown.face_penalty,
+            "moment_penalty": breakdown.moment_penalty,
         },
         "quality": {
             "luma": metrics.luma,
@@ -65,6 +66,8 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
         entry["face_note"] = candidate.face_note
     if candidate.face_flaw:
         entry["face_flaw"] = candidate.face_flaw
+    if candidate.moment_flaw:
+        entry["moment_flaw"] = candidate.moment_flaw
     if candidate.moment_note:
         entry["moment_note"] = candidate.moment_note
     return entry

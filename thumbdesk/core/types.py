@@ -306,15 +306,19 @@ class ScoreBreakdown:
     face_penalty: float = 0.0
     """Share of the score lost to a face shown less clearly than in another candidate of the
     same shot (``Candidate.face_flaw``)."""
+    moment_penalty: float = 0.0
+    """Share of the score lost to an in-between moment where another candidate of the same
+    shot shows the peak of the action (``Candidate.moment_flaw``)."""
 
     @property
     def total(self) -> float:
-        """Weighted mean of the three terms, less the text and face penalties, in [0, 1]."""
+        """Weighted mean of the three terms, less the text, face and moment penalties, in [0, 1]."""
         wq, wr, wp = self.weights
         mean = (wq * self.quality + wr * self.representativeness + wp * self.popularity) / (
             wq + wr + wp
         )
-        return mean * (1.0 - self.text_penalty) * (1.0 - self.face_penalty)
+        kept = (1.0 - self.text_penalty) * (1.0 - self.face_penalty) * (1.0 - self.moment_penalty)
+        return mean * kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -339,6 +343,9 @@ class Candidate:
     face_flaw: str = ""
     """What is wrong with this frame's face where another candidate of the same shot shows it
     clearly (e.g. "eyes closed; clearer at 3.50 s"); such a frame loses a share of its score."""
+    moment_flaw: str = ""
+    """What another candidate of the same shot shows more of, and when (e.g. "arms raised at
+    4.00 s"): this frame is an in-between moment of the action and loses a share of its score."""
     moment_note: str = ""
     """Why this frame stands for its group rather than the one first chosen, when the peak of
     an action made the difference (e.g. "peak of the action: arms raised; was 2.10 s")."""

@@ -218,6 +218,8 @@ class CandidateModel(QAbstractListModel):
             lines.append(f"a clearer face than the frame first chosen ({cand.face_note})")
         if cand.face_flaw:
             lines.append(f"<i>face less clear than another pick's: {cand.face_flaw}</i>")
+        if cand.moment_flaw:
+            lines.append(f"<i>an in-between moment of the action: {cand.moment_flaw}</i>")
         if cand.moment_note:
             lines.append(f"the peak of the action in its group ({cand.moment_note})")
         return "<br>".join(lines)
