@@ -105,3 +105,20 @@ def test_tooltips_say_why_a_clearer_face_was_chosen(scorer: FrameScorer) -> None
     model.set_candidates(result.candidates)
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert result.candidates[0].face_note and result.candidates[0].face_note in tip
+
+
+def test_tooltips_say_why_a_peak_moment_was_chosen(scorer: FrameScorer) -> None:
+    """The jumping clip's pick is the peak of its shot; the others are in-between moments."""
+    clip = VIDEOS.parent / "eval" / "clips" / "girl_boy_jumping_on_bed.mp4"
+    result = pick(clip, PipelineConfig(), scorer, default_topics())
+    model = CandidateModel()
+    model.set_candidates(result.candidates)
+    tips = [
+        model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+        for row in range(model.rowCount())
+    ]
+    flawed = [row for row, c in enumerate(result.candidates) if c.moment_flaw]
+    assert flawed and 0 not in flawed
+    for row in flawed:
+        assert "in-between moment" in tips[row] and result.candidates[row].moment_flaw in tips[row]
+    assert "in-between moment" not in tips[0]
