@@ -51,8 +51,9 @@ from thumbdesk.core.types import (
 log = logging.getLogger(__name__)
 
 MIN_PERSON_HEIGHT = 0.25
-"""A candidate's largest sure person must be this tall (fraction of the frame) to be looked at;
-the pose model misses smaller people and their pose hardly shows in a thumbnail."""
+"""The largest person the detector found in a candidate must be this tall (fraction of the
+frame) for it to be looked at: the pose model misses smaller people, and their pose hardly
+shows in a thumbnail."""
 TOP_LOOKED = 3
 """Only the best-ranked candidates are looked at: the ones a creator sees first."""
 MAX_ALTERNATES = 5
@@ -72,7 +73,8 @@ took the place of a lower jump, and lost the group its rank (the sharper frame h
 FACING_LOSS = 0.3
 """An alternate may be turned this much less to the camera (facing, -1..1) at most."""
 FACING_WEIGHT = 1.0
-"""Torso lengths one unit of facing is worth in the moment."""
+"""What a body squarely facing the camera (facing 1) is worth against one side on (0), in
+the units of the action (a right angle of raised arms)."""
 KEYPOINT_MIN = 0.3
 """Keypoints less sure than this are not used."""
 PEOPLE_SHARE = 0.5
@@ -160,7 +162,8 @@ def _raised(angles: Sequence[float]) -> float:
 
 
 def measure(pose: PoseView, aspect: float) -> Body | None:
-    """One body's measures, or None when its shoulders and hips are not all seen.
+    """One body's measures, or None when its shoulders and hips are not all seen, or fewer
+    than MIN_LIMB_POINTS of its limb points are.
 
     ``aspect`` is the frame's width / height (keypoints are fractions of each side). Limbs
     are measured against the torso's own line, so a body lying down is measured as one
@@ -170,7 +173,7 @@ def measure(pose: PoseView, aspect: float) -> Body | None:
     if not sure[[L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]].all():
         return None
     if int(sure[LIMB_POINTS].sum()) < MIN_LIMB_POINTS:
-        return None  # a pose the model could not follow (a leg up a yoga pose) is not judged
+        return None  # a pose the model could not follow (a leg up in a yoga pose, a blur)
     shoulders = (xy[L_SHOULDER] + xy[R_SHOULDER]) / 2
     hips = (xy[L_HIP] + xy[R_HIP]) / 2
     down = hips - shoulders
