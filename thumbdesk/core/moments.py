@@ -162,12 +162,12 @@ def _raised(angles: Sequence[float]) -> float:
 
 
 def measure(pose: PoseView, aspect: float) -> Body | None:
-    """One body's measures, or None when its shoulders and hips are not all seen, or fewer
-    than MIN_LIMB_POINTS of its limb points are.
+    """One body's measures, or None when the model could not follow it.
 
-    ``aspect`` is the frame's width / height (keypoints are fractions of each side). Limbs
-    are measured against the torso's own line, so a body lying down is measured as one
-    standing.
+    None when its shoulders and hips are not all seen, or fewer than MIN_LIMB_POINTS of its
+    limb points are. ``aspect`` is the frame's width / height (keypoints are fractions of
+    each side). Limbs are measured against the torso's own line, so a body lying down is
+    measured as one standing.
     """
     xy, sure = _points(pose, aspect)
     if not sure[[L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]].all():
