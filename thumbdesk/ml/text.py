@@ -19,7 +19,9 @@ face or object; text only at the bottom is a caption, never a title card). The r
 (``core.rank``) turns that into a penalty, and flags title cards.
 
 It runs in ONNX Runtime on the CPU, on the candidates only: ~11-13 ms a landscape frame at
-320 px, ~17 ms a portrait one at 384 px, on 2 shared cores (``benchmarks/bench_model.py``).
+320 px, ~17 ms a portrait one at 384 px, on 2 shared cores, one at a time; the pipeline reads
+frames of one size BATCH at a time (``read_many``), about a fifth less a frame
+(``benchmarks/bench_model.py``).
 """
 
 from __future__ import annotations
