@@ -87,6 +87,33 @@ def test_frame_reader_is_frame_accurate(name, core_results):
             assert np.array_equal(got, frames[index]), f"frame {index}"
 
 
+def test_a_keyframe_aware_reader_decodes_forward_where_a_seek_would_not_start_later(
+    core_results, monkeypatch
+):
+    """bikes.mp4 has key frames at 0, 1.2, 3.04, 5.48, 7.48 and 9.68 s (frames 0, 30, 76, 137,
+    187, 242): a jump ahead with no key frame on the way is decoded forward, not sought."""
+    path = clip("bikes.mp4")
+    frames = _all_frames(path)
+    sought: list[int] = []
+    by_time = FrameReader._read_by_time
+
+    def seek(reader: FrameReader, index: int) -> np.ndarray:
+        sought.append(index)
+        return by_time(reader, index)
+
+    monkeypatch.setattr(FrameReader, "_read_by_time", seek)
+    times = core_results("bikes.mp4").frame_times_s
+    with FrameReader(path, times, keyframe_aware=True) as reader:
+        for index in [2, 80, 130, 200, 240, 10]:
+            assert np.array_equal(reader.read(index), frames[index]), f"frame {index}"
+    assert sought == [80, 200, 10]  # 81 -> 130 and 201 -> 240 cross no key frame
+    sought.clear()
+    with FrameReader(path, times) as reader:  # not asked to: every jump past 30 frames seeks
+        for index in [2, 80, 130]:
+            assert np.array_equal(reader.read(index), frames[index]), f"frame {index}"
+    assert sought == [80, 130]
+
+
 def test_variable_frame_rate_is_detected(core_results):
     assert core_results("katna_elephants_dream.mp4").video.variable_frame_rate
     assert core_results("moviepy_fire2_dog.mp4").video.variable_frame_rate

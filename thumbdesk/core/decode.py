@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.core.errors import VideoError
+from thumbdesk.core.keyframes import keyframe_times, keyframes
 from thumbdesk.core.probe import OpenedVideo, check_readable_file, open_capture
 from thumbdesk.core.types import Frame, VideoInfo
 
@@ -219,34 +220,6 @@ class Sampler:
             yield Frame(target, time_s, to_working_size(image, self.working_size))
 
 
-def keyframes(path: str | Path) -> list[int]:
-    """Where the key frames of a video are, from its packets (no decoding; [] if unknown).
-
-    Positions are frame numbers as OpenCV's seek counts them (presentation time x frame
-    rate), rounded up and one frame later, so that seeking 16 frames past one lands on that
-    keyframe even when the timestamps drift from the nominal frame rate.
-    """
-    try:
-        capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_FORMAT, -1])
-    except cv2.error:
-        return []
-    found: list[int] = []
-    try:
-        fps = capture.get(cv2.CAP_PROP_FPS) if capture.isOpened() else 0.0
-        if not math.isfinite(fps) or fps <= 0:
-            return []
-        while capture.grab():
-            if capture.get(cv2.CAP_PROP_LRF_HAS_KEY_FRAME):
-                time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-                if math.isfinite(time_s) and time_s >= 0:
-                    found.append(math.ceil(time_s * fps) + 1)
-    except cv2.error:
-        return []
-    finally:
-        capture.release()
-    return sorted(set(found))
-
-
 def seek_targets(frame_count: int, max_samples: int, keys: Sequence[int]) -> list[int]:
     """Frames to sample by seeking: evenly spread, each moved near a keyframe if it is far.
 
@@ -282,7 +255,18 @@ class FrameReader:
     with the arrow keys) decodes forward without seeking.
     """
 
-    def __init__(self, path: str | Path, frame_times_s: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        frame_times_s: Sequence[float] | None = None,
+        keyframe_aware: bool = False,
+    ) -> None:
+        """Open ``path``; ``frame_times_s`` as the sampling pass recorded them.
+
+        ``keyframe_aware`` (with ``frame_times_s``): a frame further ahead is reached by
+        decoding forward when no key frame lies between (a seek would decode from the same
+        key frame or an earlier one); the key frames are found on the first such read.
+        """
         self.path = Path(path)
         check_readable_file(self.path)
         self._capture = open_capture(self.path)
@@ -292,6 +276,9 @@ class FrameReader:
         self.fps = self._capture.get(cv2.CAP_PROP_FPS) or 25.0
         self._next_index: int | None = 0
         self._last: tuple[int, np.ndarray] | None = None
+        self._keyframe_aware = keyframe_aware and bool(self._times)
+        self._keys: list[int] | None = None
+        """Indices of the key frames (``keyframe_aware``), once looked up; [] if unknown."""
 
     def close(self) -> None:
         """Release the decoder."""
@@ -315,7 +302,8 @@ class FrameReader:
             raise VideoError(f"Frame {index} is outside the video (0..{self.frame_count - 1})")
         if self._last is not None and self._last[0] == index:
             return self._last[1]
-        if self._next_index is not None and 0 <= index - self._next_index <= 30:
+        ahead = index - self._next_index if self._next_index is not None else -1
+        if 0 <= ahead <= 30 or (ahead > 30 and self._no_keyframe_until(index)):
             image = self._read_forward(index)
         elif self._times:
             try:
@@ -334,6 +322,17 @@ class FrameReader:
             image = self._read_forward(index)
         self._last = (index, image)
         return image
+
+    def _no_keyframe_until(self, index: int) -> bool:
+        """No key frame after the decoder's position up to ``index`` (False when unknown)."""
+        if not self._keyframe_aware or self._next_index is None or self._times is None:
+            return False
+        if self._keys is None:
+            times = self._times
+            self._keys = [
+                bisect.bisect_left(times, t - _TIME_EPS_S) for t in keyframe_times(self.path)
+            ]
+        return bool(self._keys) and not any(self._next_index < k <= index for k in self._keys)
 
     def _lost(self, index: int) -> VideoError:
         """Forget the decoder's position (it is unknown now); the error to raise."""

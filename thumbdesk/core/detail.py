@@ -65,7 +65,9 @@ class DetailPass:
     def _read(self, index: int) -> Any:
         try:
             if self._reader is None:
-                self._reader = FrameReader(self._info.path, self._times or None)
+                self._reader = FrameReader(
+                    self._info.path, self._times or None, keyframe_aware=True
+                )
             self.reads += 1
             return self._reader.read(index)
         except (VideoError, OSError) as exc:

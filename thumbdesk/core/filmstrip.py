@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from thumbdesk.core.decode import FrameReader, keyframes, seek_targets, to_working_size
+from thumbdesk.core.decode import FrameReader, seek_targets, to_working_size
 from thumbdesk.core.errors import VideoError
+from thumbdesk.core.keyframes import keyframes
 
 logger = logging.getLogger(__name__)
 
