@@ -136,8 +136,9 @@ class OnnxRuntimeClassifier:
         self.device = "cpu (ONNX Runtime)"
         # Measured on 2 shared cores (16 frames of bikes.mp4, ms an image): 6.9 one at a
         # time, 5.6 in 2s, 5.1 in 4s, 5.0 in 8s, 5.5 in 16s; every image's logits the same
-        # bit for bit in any batch. The pipeline scores 4 candidates at a time.
-        self.batch_size = 4
+        # bit for bit in any batch. 2s: the arena keeps a batch's activations (the CLI's
+        # peak on katna_elephants_dream.mp4: +25 MB in 4s, about half that in 2s).
+        self.batch_size = 2
 
     def logits(self, batch: np.ndarray) -> np.ndarray:
         """Logits of a (N, 3, 224, 224) batch."""

@@ -48,10 +48,12 @@ PORTRAIT_LONG_SIDE = 384
 """The same for portrait frames, whose captions are small against the long side: on 270x480
 frames of vertical_9x16_bbb.mp4 a one-line caption 12 px high (2.5% of the height) was missed
 at 320 px and found at 384 px, as were 9 px ones (4 ms more a frame, CPU time)."""
-BATCH = 4
-"""Frames of one input size per model run. Measured on 2 shared cores (16:9 frames, 320x192):
-12.3 ms a frame one at a time, 9.5 in batches of 4, 9.9 in batches of 8; ONNX Runtime gives
-every frame of a batch the map it gives it alone (compared bit for bit)."""
+BATCH = 2
+"""Frames of one input size per model run; ONNX Runtime gives every frame of a batch the map
+it gives it alone (compared bit for bit). Measured on 2 shared cores (12 frames of
+katna_elephants_dream.mp4, 320x224): 11.5 ms a frame one at a time, 9.6 in 2s, 9.2 in 4s; the
+batch's activations stay in ONNX Runtime's memory arena: the CLI's peak on that clip rose by
+25 MB in 2s, by 78 MB in 4s."""
 BIN_THRESHOLD = 0.3
 BOX_THRESHOLD = 0.5
 UNCLIP_RATIO = 1.6
