@@ -36,6 +36,13 @@ from thumbdesk.core.types import (
     Topic,
 )
 
+GROUP_LOOKS = (
+    (clear_faces.prefer_clear_faces, "shows the face more clearly"),
+    (moments.prefer_peak_moments, "shows the peak of the action"),
+)
+"""The looks into a candidate's group that may swap another of its frames in, in order, with
+the reason given to the frame replaced (both take the same arguments)."""
+
 SCORE_BATCH = 4
 """Candidates per ``evidence`` call, unless the scorer asks for more (``batch_size``, e.g.
 a whole clip at once on a GPU); each call is followed by a partial ranking."""
@@ -113,26 +120,14 @@ class ModelStage:
         Returns the candidates and the rejections with the replaced frames added.
         """
         scorer, topics = self._scorer, self._topics
-        updated, swaps = clear_faces.prefer_clear_faces(
-            candidates,
-            self._members_of,
-            scorer,
-            topics,
-            self._finish,
-            detail.complete if detail is not None else None,
-        )
-        candidates = self._rescored(updated) if swaps else updated
-        rejected = clear_faces.rejections_after(rejected, swaps)
-        updated, swaps = moments.prefer_peak_moments(
-            candidates,
-            self._members_of,
-            scorer,
-            topics,
-            self._finish,
-            detail.complete if detail is not None else None,
-        )
-        candidates = self._rescored(updated)  # swaps, and moments less than a shot's peak
-        rejected = clear_faces.rejections_after(rejected, swaps, "shows the peak of the action")
+        complete = detail.complete if detail is not None else None
+        for look, why in GROUP_LOOKS:
+            updated, swaps = look(
+                candidates, self._members_of, scorer, topics, self._finish, complete
+            )
+            # rescored also where nothing was swapped: moments marks in-between candidates
+            candidates = self._rescored(updated)
+            rejected = clear_faces.rejections_after(rejected, swaps, why)
         candidates = self._read_top_text(candidates)
         updated, swaps = clean_text.prefer_clean_frames(
             candidates, self._members_of, scorer, topics, self._finish
