@@ -113,3 +113,23 @@ def test_specks_in_a_field_are_not_a_group_of_friends() -> None:
 
     assert features((), people(0.1))["group"] == 0.0  # walkers far off in a field
     assert features((), people(0.5))["group"] == pytest.approx(0.67, abs=0.01)
+
+
+def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:
+    """Children the age model takes for adults leave the gender model unsure: no couple.
+
+    The readings are those of real frames (../shared/eval): girl_boy_jumping_on_bed.mp4 at
+    4.00 s, two children read as 30 and 35 years old, and man_woman_couple_event.jpg.
+    """
+    from thumbdesk.ml.people_features import FaceReading, features
+
+    children = (
+        FaceReading((0.21, 0.28, 0.05, 0.12), 0.86, 64.0, female=0.44, age=30.0),
+        FaceReading((0.05, 0.34, 0.05, 0.11), 0.82, 60.0, female=0.23, age=35.0),
+    )
+    assert features(children)["couple"] == 0.0
+    pair = (
+        FaceReading((0.14, 0.3, 0.28, 0.54), 0.94, 179.0, female=1.0, age=31.0),
+        FaceReading((0.62, 0.19, 0.25, 0.5), 0.94, 166.0, female=0.0, age=45.0),
+    )
+    assert features(pair)["couple"] == pytest.approx(1.0)

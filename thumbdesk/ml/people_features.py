@@ -118,11 +118,13 @@ def features(
             youth = _ramp(f.age, 18.0, 11.0)
             grown = _ramp(f.age, 15.0, 21.0)
             young, adult = max(young, s * youth), max(adult, s * grown)
-            adults += s * grown >= 0.5
             out["child"] = max(out["child"], s * youth)
             out["baby"] = max(out["baby"], BABY_FROM_AGE * s * _ramp(f.age, 3.0, 1.0))
             if f.female is not None:
                 clear = _ramp(abs(f.female - 0.5) * 2.0, *GENDER_CLEAR)
+                # a grown-up for a couple only when read clearly: the age model takes
+                # children for adults, and children leave the gender model unsure
+                adults += s * grown * clear >= 0.5
                 she = clear * s * float(f.female > 0.5)
                 he = clear * s * float(f.female < 0.5)
                 out["woman"] = max(out["woman"], she * grown)
