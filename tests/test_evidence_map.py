@@ -133,3 +133,17 @@ def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:
         FaceReading((0.62, 0.19, 0.25, 0.5), 0.94, 166.0, female=0.0, age=45.0),
     )
     assert features(pair)["couple"] == pytest.approx(1.0)
+
+
+def test_girls_are_named_from_the_gender_model_s_softer_reading_of_children() -> None:
+    """Real readings (../shared/eval): the gender model reads girls 0.6-0.8 female, boys as
+    surely male as men; family_parents_three_daughters.jpg and family_sitting_on_steps.jpg."""
+    from thumbdesk.ml.people_features import FaceReading, features
+
+    daughter = FaceReading((0.59, 0.44, 0.12, 0.18), 0.92, 71.0, female=0.72, age=6.8)
+    assert features((daughter,))["girl"] == pytest.approx(1.0)
+    assert features((daughter,))["woman"] == 0.0
+    boy = FaceReading((0.73, 0.34, 0.07, 0.1), 0.94, 39.0, female=0.26, age=6.5)
+    assert features((boy,))["girl"] == 0.0 and features((boy,))["boy"] > 0.4
+    unsure = FaceReading((0.25, 0.34, 0.07, 0.11), 0.92, 44.0, female=0.5, age=7.5)
+    assert features((unsure,))["girl"] == 0.0
