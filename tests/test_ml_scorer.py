@@ -14,7 +14,7 @@ from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameTopics, Topic
 from thumbdesk.ml import load_scorer, unknown_topic_words
 from thumbdesk.ml.backends import nvidia_gpu_present
-from thumbdesk.ml.scorer import Scorer
+from thumbdesk.ml.scorer import CLOSEUP_FACE, Scorer
 
 VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
@@ -107,12 +107,20 @@ def test_people_are_named_from_faces_and_persons(
 
 
 def test_a_face_stands_back_for_a_specific_people_tag(scorer: Scorer) -> None:
-    image = cv2.imread(str(EVAL / "photos" / "boy_portrait_chin_on_hands.jpg"))
+    image = cv2.imread(str(EVAL / "photos" / "family_sitting_on_steps.jpg"))  # faces ~0.14 high
     ev = scorer.evidence([to_working_size(image, 480)])[0]
-    table = scorer.score_topics(ev, [Topic("face", 5.0), Topic("boy", 1.0)])
-    assert tags(table, 8) == ["boy"]
+    table = scorer.score_topics(ev, [Topic("face", 5.0), Topic("woman", 1.0)])
+    assert tags(table, 8) == ["woman"]
     alone = scorer.score_topics(ev, [Topic("face", 1.0)])
     assert tags(alone, 8) == ["face"]  # with nothing more specific, the face is the tag
+
+
+def test_a_close_up_face_is_a_tag_beside_who_it_is(scorer: Scorer) -> None:
+    image = cv2.imread(str(EVAL / "photos" / "boy_portrait_chin_on_hands.jpg"))
+    ev = scorer.evidence([to_working_size(image, 480)])[0]
+    assert max(f.box[3] for f in ev.faces) >= CLOSEUP_FACE  # about 0.57 of the frame
+    table = scorer.score_topics(ev, [Topic("face", 5.0), Topic("boy", 1.0)])
+    assert set(tags(table, 8)) == {"boy", "face"}
 
 
 @pytest.mark.parametrize("name", ["black", "grey"])

@@ -12,7 +12,8 @@ similarity of the word to every ImageNet label (``zero_shot``) weights the class
 instead.
 
 A tag is shown only from TAG_MIN certainty: no tag is better than a wrong tag. A specific
-people tag (woman, boy) stands for the generic one (face, person), and a near-synonym of a tag
+people tag (woman, boy) stands for the generic one (face, person), save "face" on a close-up
+(CLOSEUP_FACE), where the face is a subject of its own; and a near-synonym of a tag
 already shown (puppy after dog) is left out. Popularity counts the evidence once: the words
 that rest on the same evidence (all people words; dog and puppy) count as one, each word as
 far as its certainty goes (words under TAG_MIN fade out), and the POP_TOP_K strongest are
@@ -81,6 +82,10 @@ DETAIL_MIN_SCORE = 0.7
 again for."""
 POP_TOP_K = 2
 GENERIC_PEOPLE = ("face", "person")
+CLOSEUP_FACE = 0.45
+"""A face at least this share of the frame's height makes a close-up (a head-and-shoulders
+portrait or closer): "face" is shown beside who it is, "woman, face". At 0.3 it also came on
+a singer at the microphone and a baby reading, where ../shared/eval's labels do not see one."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,6 +160,7 @@ class _TopicTable:
         shared[np.ix_(self.people_only, self.people_only)] = True
         self.shared = shared
         self.generic = np.array([r in GENERIC_PEOPLE for r in resolved])
+        self.face_word = np.array([r == "face" for r in resolved])
         self.object_classes = tuple(frozenset(wanted) for wanted in self.map.objects)
         self.animal_words = np.array([bool(c & ANIMAL_SET) for c in self.object_classes])
         """Words with a detector animal among their evidence (see UNCONFIRMED)."""
@@ -372,7 +378,8 @@ class Scorer:
         scores = self._certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
-        tags = pick_tags(scores, table)
+        closeup = max((f.box[3] for f in ev.faces), default=0.0) >= CLOSEUP_FACE
+        tags = pick_tags(scores, table, closeup)
         popularity = combine_popularity(
             scores * _ramp(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
         )
@@ -392,11 +399,11 @@ def _has_subject(ev: Evidence) -> bool:
     return bool(ev.faces) or any(d.score >= SCORE_THRESHOLD for d in ev.objects)
 
 
-def pick_tags(scores: np.ndarray, table: _TopicTable) -> list[int]:
+def pick_tags(scores: np.ndarray, table: _TopicTable, closeup: bool = False) -> list[int]:
     """Indices of the tags to show, strongest first (see the module docstring)."""
     shown = scores >= TAG_MIN
     if (shown & table.specific).any():
-        shown &= ~table.generic
+        shown &= ~(table.generic & ~(table.face_word & closeup))
     picked: list[int] = []
     for i in np.argsort(-scores, kind="stable"):
         if len(picked) >= MAX_TAGS or scores[i] < TAG_MIN:
