@@ -6,6 +6,10 @@
 - small subject: for clips listed in ``tests/data/eval/small_subjects.csv`` (a time window
   where a small subject on a plain background is shown), whether one of the top 3
   candidates falls in that window. Target: yes.
+- action peaks: for clips listed in ``tests/data/eval/action_peaks.csv`` (the peaks of the
+  action in ../shared/eval clips, marked by eye from 4-8 fps strips before the moments step
+  was built: the kick, the dive, the top of a jump, the pose at its extreme), whether the top
+  pick, and one of the top 3, falls in a marked peak (within ``PEAK_SLACK_S``).
 
     python scripts/pick_targets.py [CLIP_OR_FOLDER...] [--device cpu]
 """
@@ -28,6 +32,9 @@ from thumbdesk.core.types import Candidate
 SAME_PICTURE = 0.98
 TOP_PAIRS, TOP_SUBJECT = 5, 3
 SUBJECTS = ROOT / "tests" / "data" / "eval" / "small_subjects.csv"
+PEAKS = ROOT / "tests" / "data" / "eval" / "action_peaks.csv"
+PEAK_SLACK_S = 0.07
+"""Half a frame step of the 8 fps strips the peaks were marked on."""
 
 
 def normalised_thumb(image: np.ndarray) -> np.ndarray:
@@ -60,14 +67,27 @@ def subject_windows() -> dict[str, tuple[float, float]]:
         }
 
 
+def action_peaks() -> dict[str, list[tuple[float, float]]]:
+    peaks: dict[str, list[tuple[float, float]]] = {}
+    with PEAKS.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            peaks.setdefault(row["clip"], []).append((float(row["start_s"]), float(row["end_s"])))
+    return peaks
+
+
+def in_peak(time_s: float, peaks: list[tuple[float, float]]) -> bool:
+    return any(a - PEAK_SLACK_S <= time_s <= b + PEAK_SLACK_S for a, b in peaks)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clips", nargs="*")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
     scorer = load_model(args.device)
-    windows = subject_windows()
+    windows, peaks = subject_windows(), action_peaks()
     total_pairs, subject_hits, subject_clips = 0, 0, 0
+    peak_clips, peak_top1, peak_top3 = 0, 0, 0
     for clip in clips(args.clips):
         result = run(clip, scorer)
         pairs = same_picture_pairs(result.candidates)
@@ -83,10 +103,19 @@ def main(argv: list[str] | None = None) -> int:
             subject_hits += hit
             shown = ", ".join(f"{t:.2f}" for t in times)
             line += f"; small subject in the top {TOP_SUBJECT}: {'yes' if hit else 'NO'} ({shown})"
+        if clip.name in peaks:
+            times = [c.frame.time_s for c in result.candidates[:TOP_SUBJECT]]
+            top1 = bool(times) and in_peak(times[0], peaks[clip.name])
+            top3 = any(in_peak(t, peaks[clip.name]) for t in times)
+            peak_clips, peak_top1, peak_top3 = peak_clips + 1, peak_top1 + top1, peak_top3 + top3
+            shown = ", ".join(f"{t:.2f}" for t in times)
+            line += f"; pick in a marked peak: {'yes' if top1 else 'no'}, top 3: "
+            line += f"{'yes' if top3 else 'no'} ({shown})"
         print(line, flush=True)
     print(
         f"TOTAL: {total_pairs} same-picture pair(s); small subject in the top {TOP_SUBJECT} on "
-        f"{subject_hits} of {subject_clips} clip(s)"
+        f"{subject_hits} of {subject_clips} clip(s); pick in a marked action peak on "
+        f"{peak_top1} of {peak_clips}, a peak in the top {TOP_SUBJECT} on {peak_top3}"
     )
     return 0
 
