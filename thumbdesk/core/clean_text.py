@@ -163,4 +163,4 @@ def prefer_clean_frames(
     order = sorted(chosen)
     images = [chosen[i][0].frame.image for i in order]
     evidence = scorer.with_text(scorer.evidence(images), images)
-    return out, swap_in(out, chosen, evidence, scorer, topics, finish, face_note=False)
+    return out, swap_in(out, chosen, evidence, scorer, topics, finish, "")

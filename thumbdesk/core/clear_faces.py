@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -259,12 +259,26 @@ def prefer_clear_faces(
             )
     if not chosen:
         return out, []
-    order = sorted(chosen)
-    frames = [chosen[i][0].frame for i in order]
+    evidence = chosen_evidence(chosen, scorer, complete)
+    return out, swap_in(out, chosen, evidence, scorer, topics, finish, "face_note")
+
+
+def chosen_evidence(
+    chosen: dict[int, tuple[Member, str]],
+    scorer: FrameScorer,
+    complete: Callable[[Sequence[Frame], Sequence[Any]], list[Any]] | None,
+) -> list[Any]:
+    """The evidence of the chosen members' frames, in position order.
+
+    ``complete`` (``core.detail.DetailPass.complete``) completes it as the candidates' was.
+    """
+    frames = [chosen[i][0].frame for i in sorted(chosen)]
     evidence = scorer.evidence([f.image for f in frames])
-    if complete is not None:
-        evidence = complete(frames, evidence)
-    return out, swap_in(out, chosen, evidence, scorer, topics, finish, face_note=True)
+    return complete(frames, evidence) if complete is not None else evidence
+
+
+NoteField = Literal["face_note", "moment_note", ""]
+"""The candidate field that keeps why a member took its place ("": none)."""
 
 
 def swap_in(
@@ -274,14 +288,13 @@ def swap_in(
     scorer: FrameScorer,
     topics: Sequence[Topic],
     finish: Callable[[FrameTopics], FrameTopics],
-    face_note: bool,
-    moment: bool = False,
+    note_field: NoteField,
 ) -> list[Swap]:
     """Put each chosen member in its candidate's place (``out`` is changed); the swaps.
 
     ``chosen`` maps a position in ``out`` to the member and why; ``evidence`` is the members'
-    (in position order). The candidate keeps its group and shot; ``face_note`` keeps the why
-    on the candidate as its ``face_note``, ``moment`` as its ``moment_note``.
+    (in position order). The candidate keeps its group and shot, and the why in its
+    ``note_field``.
     """
     swaps = []
     for i, item in zip(sorted(chosen), evidence, strict=True):
@@ -295,8 +308,8 @@ def swap_in(
             evidence=item,
             flagged=bool(member.flag_reason),
             flag_reason=member.flag_reason,
-            face_note=note if face_note else "",
-            moment_note=note if moment else "",
+            face_note=note if note_field == "face_note" else "",
+            moment_note=note if note_field == "moment_note" else "",
         )
         swaps.append(Swap(old.frame, member.frame, note))
     return swaps

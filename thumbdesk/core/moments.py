@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from thumbdesk.core.clear_faces import Member, Swap, swap_in
+from thumbdesk.core.clear_faces import Member, Swap, chosen_evidence, swap_in
 from thumbdesk.core.quality import quality_score
 from thumbdesk.core.types import (
     Candidate,
@@ -400,9 +400,6 @@ def prefer_peak_moments(
             judged[i] = peak
     swaps: list[Swap] = []
     if chosen:
-        new_frames = [chosen[i][0].frame for i in sorted(chosen)]
-        evidence = scorer.evidence([f.image for f in new_frames])
-        if complete is not None:
-            evidence = complete(new_frames, evidence)
-        swaps = swap_in(out, chosen, evidence, scorer, topics, finish, face_note=False, moment=True)
+        evidence = chosen_evidence(chosen, scorer, complete)
+        swaps = swap_in(out, chosen, evidence, scorer, topics, finish, "moment_note")
     return mark_lesser_moments(out, judged), swaps

@@ -180,9 +180,10 @@ class Scorer:
         # Runtime.
         # YuNet stays in ONNX Runtime on the CPU (about 5 ms a frame; its decoding is ours).
         place = classifier.torch_device if isinstance(classifier, TorchClassifier) else "cpu"
-        self._people = PeopleAttributes(place if place.startswith("cuda") else "cpu")
-        self._objects = ObjectDetector(place if place.startswith("cuda") else "cpu")
-        self._text = TextDetector(place if place.startswith("cuda") else "cpu")
+        place = place if place.startswith("cuda") else "cpu"
+        self._people = PeopleAttributes(place)
+        self._objects = ObjectDetector(place)
+        self._text = TextDetector(place)
         self._emb = assets.text_embeddings()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
