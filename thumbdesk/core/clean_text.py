@@ -31,7 +31,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from thumbdesk.core.clear_faces import Member, Swap, swap_in
+from thumbdesk.core.clear_faces import Member, Swap, swap_in, usable_members
 from thumbdesk.core.quality import quality_score
 from thumbdesk.core.rank import ranked, text_penalty
 from thumbdesk.core.types import Candidate, FrameScorer, FrameTopics, TextLooker, Topic
@@ -62,14 +62,7 @@ def alternates(
     frames of a group without their caption measured 0.84-0.90 against 1.0 with it).
     """
     floor = quality_score(candidate.quality) * (1.0 - cost) - QUALITY_SLACK
-    usable = sorted(
-        (
-            m
-            for m in members
-            if (candidate.flagged or not m.flag_reason) and quality_score(m.metrics) >= floor
-        ),
-        key=lambda m: m.frame.time_s,
-    )
+    usable = sorted(usable_members(candidate, members, floor), key=lambda m: m.frame.time_s)
     if len(usable) <= limit:
         return usable
     picks = np.linspace(0, len(usable) - 1, limit).round().astype(int)

@@ -157,14 +157,23 @@ def same_face(face: FaceView, faces: Sequence[FaceView]) -> FaceView | None:
     return best
 
 
-def alternates(candidate: Candidate, members: Sequence[Member], limit: int) -> list[Member]:
-    """Up to ``limit`` other frames of the group worth comparing, best picture first."""
-    floor = quality_score(candidate.quality) - QUALITY_SLACK
-    usable = [
+def usable_members(candidate: Candidate, members: Sequence[Member], floor: float) -> list[Member]:
+    """The frames of a group that may take a candidate's place.
+
+    Their picture quality reaches ``floor`` (0..1), and they passed the quality filters unless
+    the candidate itself failed one.
+    """
+    return [
         m
         for m in members
         if (candidate.flagged or not m.flag_reason) and quality_score(m.metrics) >= floor
     ]
+
+
+def alternates(candidate: Candidate, members: Sequence[Member], limit: int) -> list[Member]:
+    """Up to ``limit`` other frames of the group worth comparing, best picture first."""
+    floor = quality_score(candidate.quality) - QUALITY_SLACK
+    usable = usable_members(candidate, members, floor)
     usable.sort(key=lambda m: (-quality_score(m.metrics), m.frame.index))
     chosen: list[Member] = []
     times = [candidate.frame.time_s]

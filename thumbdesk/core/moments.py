@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from thumbdesk.core.clear_faces import Member, Swap, chosen_evidence, swap_in
+from thumbdesk.core.clear_faces import Member, Swap, chosen_evidence, swap_in, usable_members
 from thumbdesk.core.quality import quality_score
 from thumbdesk.core.types import (
     Candidate,
@@ -261,10 +261,8 @@ def alternates(candidate: Candidate, members: Sequence[Member], limit: int) -> l
     usable = sorted(
         (
             m
-            for m in members
-            if (candidate.flagged or not m.flag_reason)
-            and quality_score(m.metrics) >= floor
-            and abs(m.frame.time_s - candidate.frame.time_s) >= MIN_APART_S
+            for m in usable_members(candidate, members, floor)
+            if abs(m.frame.time_s - candidate.frame.time_s) >= MIN_APART_S
         ),
         key=lambda m: m.frame.time_s,
     )
