@@ -147,3 +147,18 @@ def test_girls_are_named_from_the_gender_model_s_softer_reading_of_children() ->
     assert features((boy,))["girl"] == 0.0 and features((boy,))["boy"] > 0.4
     unsure = FaceReading((0.25, 0.34, 0.07, 0.11), 0.92, 44.0, female=0.5, age=7.5)
     assert features((unsure,))["girl"] == 0.0
+
+
+def test_a_small_unsure_face_on_a_clearly_seen_person_is_sure() -> None:
+    """Real readings of a silent film (moviepy's chaplin.mp4, 370x270): a 34 px face the face
+    detector scores 0.75, in the head of a person the object detector scores 0.62."""
+    from thumbdesk.ml.people_features import FaceReading, PersonReading, features
+
+    face = FaceReading((0.54, 0.19, 0.05, 0.094), 0.75, 33.7, female=0.12, age=31.8)
+    person = PersonReading((0.457, 0.183, 0.206, 0.808), 0.62, frame_aspect=1.37)
+    assert features((face,))["man"] < 0.3
+    assert features((face,), (person,))["man"] > 0.5
+    beside = PersonReading((0.07, 0.12, 0.16, 0.83), 0.62, frame_aspect=1.37)
+    assert features((face,), (beside,))["man"] < 0.3
+    large = FaceReading((0.54, 0.19, 0.1, 0.2), 0.75, 105.0, female=0.12, age=31.8)
+    assert features((large,), (person,))["man"] < 0.3
