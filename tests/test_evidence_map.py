@@ -44,6 +44,7 @@ def test_every_bundled_topic_is_in_the_map() -> None:
         ("dog,imagenet,2000,1,x\n", "outside"),
         ("dog,object,wolf,1,\n", "not a class of the object detector"),
         ("dog,people,elf,1,\n", "not a people feature"),
+        ("cartoon,style,anime,1,\n", "not a style"),
         ("dog,object,dog,2,\n", "not in (0, 1]"),
         ("Dog,object,dog,1,\n", "lower-case"),
         ("dog,smell,dog,1,\n", "unknown source"),

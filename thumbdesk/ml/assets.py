@@ -32,6 +32,7 @@ TEXT_DET = "text_det_ppocrv4.onnx"
 MOVENET = "people_movenet_multipose.onnx"
 TEXT_ENCODER = "minilm_l6_int8.onnx"
 TEXT_VOCAB = "minilm_vocab.txt"
+STYLE = "style_probe.npz"
 
 MATCH_FLOOR = 0.3
 """A typed word whose best cosine to any ImageNet label is below this cannot be matched

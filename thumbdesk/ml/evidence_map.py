@@ -2,7 +2,8 @@
 
 Each row names one piece of evidence for a topic and how much it counts: ImageNet classes of
 the classifier (``imagenet``, or ``context`` when it counts only with a person in view),
-classes of the object detector (``object``), people features (``people``), or ``none`` for a
+classes of the object detector (``object``), people features (``people``), how the picture is
+made (``style``: drawn or rendered, ``ml.style``), or ``none`` for a
 word nothing in the bundled models shows (such a word is never tagged). ``load_map`` parses and
 checks the file (every bad row is named by its line); ``compile_map`` turns it into arrays for
 one topic list. Words the map lacks are left to the zero-shot text matching of the scorer.
@@ -25,7 +26,9 @@ from thumbdesk.core.errors import ModelError
 log = logging.getLogger(__name__)
 
 MAP_FILE = "evidence.csv"
-SOURCES = ("imagenet", "context", "object", "people", "none", "alias")
+SOURCES = ("imagenet", "context", "object", "people", "style", "none", "alias")
+STYLES = ("cartoon",)
+"""Keys of the ``style`` source: what ``ml.style`` says of a whole frame."""
 N_CLASSES = 1000
 
 
@@ -57,6 +60,8 @@ class CompiledMap:
     """Per word: detector class -> weight."""
     people: tuple[dict[str, float], ...]
     """Per word: people feature -> weight."""
+    style: tuple[dict[str, float], ...]
+    """Per word: style (``STYLES``) -> weight."""
     shared: np.ndarray = field(repr=False)
     """(n, n) bool: words i and j rest mostly on the same evidence: popularity counts once."""
     synonyms: np.ndarray = field(repr=False)
@@ -115,6 +120,8 @@ def _check_row(
         return f"{key!r} is not a class of the object detector"
     if source == "people" and key not in features:
         return f"{key!r} is not a people feature"
+    if source == "style" and key not in STYLES:
+        return f"{key!r} is not a style (one of {', '.join(STYLES)})"
     if source in ("imagenet", "context"):
         return _check_classes(key, names, label_names)
     return ""
@@ -198,6 +205,7 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
     context = np.zeros((n, N_CLASSES), np.float32)
     objects: list[dict[str, float]] = [{} for _ in words]
     people: list[dict[str, float]] = [{} for _ in words]
+    style: list[dict[str, float]] = [{} for _ in words]
     mapped = np.zeros(n, bool)
     never = np.zeros(n, bool)
     for row in rows:
@@ -215,11 +223,10 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
                     row.weight,
                     out=target[i, span.start : span.stop],
                 )
-            elif row.source == "object":
-                objects[i][row.key] = max(objects[i].get(row.key, 0.0), row.weight)
             else:
-                people[i][row.key] = max(people[i].get(row.key, 0.0), row.weight)
-    overlap = _evidence_overlap(imagenet + context, objects, people)
+                into = {"object": objects, "people": people, "style": style}[row.source][i]
+                into[row.key] = max(into.get(row.key, 0.0), row.weight)
+    overlap = _evidence_overlap(imagenet + context, objects, people, style)
     return CompiledMap(
         words=tuple(words),
         mapped=mapped,
@@ -228,6 +235,7 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
         context=context,
         objects=tuple(objects),
         people=tuple(people),
+        style=tuple(style),
         shared=overlap >= SHARED_OVERLAP,
         synonyms=overlap >= SYNONYM_OVERLAP,
     )
@@ -240,18 +248,19 @@ SYNONYM_OVERLAP = 0.99
 gym, whose evidence differs a little)."""
 
 
-def _evidence_overlap(
-    classes: np.ndarray, objects: Sequence[dict[str, float]], people: Sequence[dict[str, float]]
-) -> np.ndarray:
-    """(n, n) cosine of the words' evidence vectors (classes, objects, people features)."""
-    keys = sorted({f"o:{k}" for d in objects for k in d} | {f"p:{k}" for d in people for k in d})
+def _evidence_overlap(classes: np.ndarray, *keyed: Sequence[dict[str, float]]) -> np.ndarray:
+    """(n, n) cosine of the words' evidence vectors.
+
+    Classes, then one column per source and key of the keyed sources (objects, people
+    features, styles).
+    """
+    keys = sorted({(s, k) for s, per_word in enumerate(keyed) for d in per_word for k in d})
     column = {k: j for j, k in enumerate(keys)}
-    extra = np.zeros((len(objects), len(keys)), np.float32)
-    for i, (objs, feats) in enumerate(zip(objects, people, strict=True)):
-        for k, w in objs.items():
-            extra[i, column[f"o:{k}"]] = w
-        for k, w in feats.items():
-            extra[i, column[f"p:{k}"]] = w
+    extra = np.zeros((classes.shape[0], len(keys)), np.float32)
+    for s, per_word in enumerate(keyed):
+        for i, d in enumerate(per_word):
+            for k, w in d.items():
+                extra[i, column[(s, k)]] = w
     vectors = np.concatenate([classes, extra], axis=1)
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
     overlap: np.ndarray = unit @ unit.T

@@ -1,15 +1,16 @@
 """The FrameScorer: evidence per frame, and topic scores, tags and popularity from it.
 
 Evidence (``Scorer.evidence``, the expensive step) is what the bundled models see in a frame:
-the classifier's ImageNet probabilities, the faces with what the people models read from them,
-and the people and objects the detector finds. Topic scoring (``Scorer.score_topics``, cheap,
+the classifier's ImageNet probabilities (and from them, ``ml.style``'s reading of a drawn or
+rendered picture), the faces with what the people models read from them, and the people and
+objects the detector finds. Topic scoring (``Scorer.score_topics``, cheap,
 re-run when the creator edits the topic list) reads it through the curated evidence map
 (``resources/evidence.csv``, see ``evidence_map``): each topic word's certainty is the
-noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its best detection and its
-people features; in a people scene, an animal the detector does not find counts little from
-the classifier alone (UNCONFIRMED). Words the map lacks are matched zero-shot: the MiniLM
-similarity of the word to every ImageNet label (``zero_shot``) weights the class probabilities
-instead.
+noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its best detection, its
+people features and the frame's style; in a people scene, an animal the detector does not
+find counts little from the classifier alone (UNCONFIRMED). Words the map lacks are matched
+zero-shot: the MiniLM similarity of the word to every ImageNet label (``zero_shot``) weights
+the class probabilities instead.
 
 A tag is shown only from TAG_MIN certainty: no tag is better than a wrong tag. A specific
 people tag (woman, boy) stands for the generic one (face, person), save "face" on a close-up
@@ -51,6 +52,7 @@ from thumbdesk.ml.people_features import (
     features,
 )
 from thumbdesk.ml.pose import PoseDetector, pose_view
+from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import TextDetector, TextReading, judge_text, text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
 
@@ -109,6 +111,8 @@ class Evidence:
     text: TextReading | None = None
     """Burnt-in text the text detector found (captions, titles, watermarks); None until read
     (``Scorer.with_text``)."""
+    cartoon: float = 0.0
+    """P(the frame is drawn or rendered, not filmed), from ``ml.style``."""
 
     @property
     def persons(self) -> tuple[PersonReading, ...]:
@@ -151,6 +155,7 @@ class _TopicTable:
             [
                 bool(p)
                 and not o
+                and not self.map.style[i]
                 and not self.map.imagenet[i].any()
                 and not self.map.context[i].any()
                 for i, (p, o) in enumerate(zip(self.map.people, self.map.objects, strict=True))
@@ -185,6 +190,7 @@ class Scorer:
         self._objects = ObjectDetector(place)
         self._text = TextDetector(place)
         self._emb = assets.text_embeddings()
+        self._style = style_probe()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
         self.map_rows = evidence_map.load_map(self._emb.label_names, FEATURES)
@@ -233,14 +239,23 @@ class Scorer:
         z = logits - logits.max(axis=1, keepdims=True)
         probs = np.exp(z)
         probs /= probs.sum(axis=1, keepdims=True)
+        drawn = self._style.cartoon(probs)
         out: list[Any] = []
-        for img, p in zip(images, probs, strict=True):
+        for img, p, cartoon in zip(images, probs, drawn, strict=True):
             faces = self._faces.detect(img)
             readings = tuple(_reading(a) for a in self._people.judge(img, faces))
             objects = self._objects.detect(img, DETECT_MIN)
             aspect = img.shape[1] / max(img.shape[0], 1)
             out.append(
-                Evidence(p.astype(np.float16), faces, readings, objects, _content(img), aspect)
+                Evidence(
+                    p.astype(np.float16),
+                    faces,
+                    readings,
+                    objects,
+                    _content(img),
+                    aspect,
+                    cartoon=round(float(cartoon), 4),
+                )
             )
         return out
 
@@ -361,7 +376,11 @@ class Scorer:
         people_part = np.array(
             [max([w * people[k] for k, w in wanted.items()] + [0.0]) for wanted in table.map.people]
         )
-        parts = [classes, zero_shot, objects, people_part]
+        styles = {"cartoon": self._style.certainty(ev.cartoon, TAG_MIN)}
+        style_part = np.array(
+            [max([w * styles[k] for k, w in wanted.items()] + [0.0]) for wanted in table.map.style]
+        )
+        parts = [classes, zero_shot, objects, people_part, style_part]
         combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
         combined[table.map.never] = 0.0
         return np.clip(combined, 0.0, 1.0)
