@@ -28,13 +28,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
-from thumbdesk.core.clear_faces import Member, Swap, swap_in, usable_members
+from thumbdesk.core.clear_faces import Member, Swap, chosen_evidence, swap_in, usable_members
 from thumbdesk.core.quality import quality_score
 from thumbdesk.core.rank import ranked, text_penalty
-from thumbdesk.core.types import Candidate, FrameScorer, FrameTopics, TextLooker, Topic
+from thumbdesk.core.types import Candidate, Frame, FrameScorer, FrameTopics, TextLooker, Topic
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,13 @@ def prefer_clean_frames(
     scorer: FrameScorer,
     topics: Sequence[Topic],
     finish: Callable[[FrameTopics], FrameTopics] = lambda t: t,
+    complete: Callable[[Sequence[Frame], Sequence[Any]], list[Any]] | None = None,
 ) -> tuple[list[Candidate], list[Swap]]:
     """Candidates with burnt-in text replaced by a cleaner frame of their group, and the swaps.
 
     ``members_of(cluster_id)`` gives the other frames of a candidate's group; ``finish``
-    trims the new frames' topics as the pipeline trims every candidate's.
+    trims the new frames' topics as the pipeline trims every candidate's, and ``complete``
+    completes their evidence as the candidates' was (``core.detail.DetailPass.complete``).
     """
     out = list(candidates)
     if not isinstance(scorer, TextLooker):
@@ -153,7 +156,6 @@ def prefer_clean_frames(
             )
     if not chosen:
         return out, []
-    order = sorted(chosen)
-    images = [chosen[i][0].frame.image for i in order]
-    evidence = scorer.with_text(scorer.evidence(images), images)
+    images = [chosen[i][0].frame.image for i in sorted(chosen)]
+    evidence = scorer.with_text(chosen_evidence(chosen, scorer, complete), images)
     return out, swap_in(out, chosen, evidence, scorer, topics, finish, "")

@@ -130,7 +130,7 @@ class ModelStage:
             rejected = clear_faces.rejections_after(rejected, swaps, why)
         candidates = self._read_top_text(candidates)
         updated, swaps = clean_text.prefer_clean_frames(
-            candidates, self._members_of, scorer, topics, self._finish
+            candidates, self._members_of, scorer, topics, self._finish, complete
         )
         candidates = self._rescored(updated) if swaps else updated
         rejected = clear_faces.rejections_after(rejected, swaps, "has less burnt-in text")
