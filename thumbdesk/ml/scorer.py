@@ -26,34 +26,39 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
-import cv2
 import numpy as np
 
 from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
-from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
-from thumbdesk.ml.faces import Face, FaceDetector, face_quality, face_view
+from thumbdesk.ml.detector import SCORE_THRESHOLD, ObjectDetector
+from thumbdesk.ml.evidence import (
+    OBJECT_LOW,
+    Evidence,
+    content_of,
+    person_box,
+    reading_of,
+    subject_box,
+    subject_boxes,
+)
+from thumbdesk.ml.faces import FaceDetector, face_quality, face_view
 from thumbdesk.ml.people import (
     GENDER_MIN_PX,
     MAX_JUDGED_FACES,
-    FaceAttributes,
     PeopleAttributes,
 )
 from thumbdesk.ml.people_features import (
     FEATURES,
     SPECIFIC,
-    FaceReading,
-    PersonReading,
     features,
 )
 from thumbdesk.ml.pose import PoseDetector, pose_view
 from thumbdesk.ml.style import style_probe
-from thumbdesk.ml.text import TextDetector, TextReading, judge_text, text_found
+from thumbdesk.ml.text import TextDetector, judge_text, text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
 
 log = logging.getLogger(__name__)
@@ -63,8 +68,8 @@ TAG_MIN = 0.4
 """Certainty from which a tag is shown (calibrated on ../shared/eval: scripts/eval_topics.py)."""
 MASS_LOW, MASS_HIGH = 0.08, 0.55
 """ImageNet mass of a word's classes that means nothing / certainty."""
-OBJECT_LOW, OBJECT_HIGH = 0.35, 0.65
-"""Detector certainty that means nothing / certainty."""
+OBJECT_HIGH = 0.65
+"""Detector certainty that means certainty (from ``evidence.OBJECT_LOW``, nothing)."""
 DETECT_MIN = 0.3
 """Detections kept in the evidence (the ramp above decides how much each counts)."""
 ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
@@ -76,8 +81,6 @@ UNCONFIRMED = 0.4
 does not detect counts this much (a ballroom's gowns read as spaniels)."""
 PEOPLE_SCENE = 0.5
 """Detector confidence of a person that makes the frame a people scene."""
-RESTING_PLACES = ("bed", "couch", "bench")
-"""Detector classes a person lies on without holding a plank."""
 DETAIL_MIN_PX = 12.0
 DETAIL_MIN_SCORE = 0.7
 """Faces smaller or less sure than these in the analysed copy are not worth reading the frame
@@ -88,48 +91,6 @@ CLOSEUP_FACE = 0.45
 """A face at least this share of the frame's height makes a close-up (a head-and-shoulders
 portrait or closer): "face" is shown beside who it is, "woman, face". At 0.3 it also came on
 a singer at the microphone and a baby reading, where ../shared/eval's labels do not see one."""
-
-
-@dataclass(frozen=True, eq=False)
-class Evidence:
-    """What the image models saw in one frame (small; kept on each Candidate)."""
-
-    probs: np.ndarray
-    """(1000,) float16 ImageNet probabilities."""
-    faces: tuple[Face, ...] = ()
-    readings: tuple[FaceReading, ...] = ()
-    """The faces with what the people models read from them (same order as ``faces``)."""
-    objects: tuple[Detection, ...] = ()
-    """Objects and people the detector found."""
-    content: float = 1.0
-    """0 (flat, black) .. 1 (normal contrast), from the luma spread of the frame."""
-
-    frame_aspect: float = 1.0
-    """Width / height of the frame in pixels."""
-    detailed: bool = False
-    """The faces were judged again on the full-resolution frame (``Scorer.with_detail``)."""
-    text: TextReading | None = None
-    """Burnt-in text the text detector found (captions, titles, watermarks); None until read
-    (``Scorer.with_text``)."""
-    cartoon: float = 0.0
-    """P(the frame is drawn or rendered, not filmed), from ``ml.style``."""
-
-    @property
-    def persons(self) -> tuple[PersonReading, ...]:
-        """The detector's people."""
-        furniture = [d.box for d in self.objects if d.label in RESTING_PLACES]
-        return tuple(
-            PersonReading(
-                d.box, d.score, self.frame_aspect, any(_overlap(d.box, f) for f in furniture)
-            )
-            for d in self.objects
-            if d.label == "person"
-        )
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """Two (x, y, w, h) boxes share some area."""
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _ramp(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -243,7 +204,7 @@ class Scorer:
         out: list[Any] = []
         for img, p, cartoon in zip(images, probs, drawn, strict=True):
             faces = self._faces.detect(img)
-            readings = tuple(_reading(a) for a in self._people.judge(img, faces))
+            readings = tuple(reading_of(a) for a in self._people.judge(img, faces))
             objects = self._objects.detect(img, DETECT_MIN)
             aspect = img.shape[1] / max(img.shape[0], 1)
             out.append(
@@ -252,7 +213,7 @@ class Scorer:
                     faces,
                     readings,
                     objects,
-                    _content(img),
+                    content_of(img),
                     aspect,
                     cartoon=round(float(cartoon), 4),
                 )
@@ -326,7 +287,7 @@ class Scorer:
             ev,
             detailed=True,
             readings=tuple(
-                replace(_reading(a), size_px=a.face.box[3] * height) for a in attributes
+                replace(reading_of(a), size_px=a.face.box[3] * height) for a in attributes
             ),
         )
 
@@ -390,7 +351,7 @@ class Scorer:
         ev: Evidence = evidence
         words = tuple(t.word for t in topics)
         main = ev.faces[0] if ev.faces else None
-        subject = _subject_box(main) if main else _person_box(ev)
+        subject = subject_box(main) if main else person_box(ev)
         text = text_found(ev.text, _has_subject(ev))
         if not words:
             return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject, text=text)
@@ -409,7 +370,7 @@ class Scorer:
             faces=len(ev.faces),
             face_quality=face_quality(main) if main else None,
             subject_box=subject or _object_box(ev, table, tags),
-            subject_boxes=_subject_boxes(ev) + _tagged_objects(ev, table, tags),
+            subject_boxes=subject_boxes(ev) + _tagged_objects(ev, table, tags),
             text=text,
         )
 
@@ -445,30 +406,6 @@ def combine_popularity(scores: np.ndarray, rel: np.ndarray, shared: np.ndarray) 
     return float(1.0 - np.prod(1.0 - value[chosen])) if chosen else 0.0
 
 
-def _reading(attributes: FaceAttributes) -> FaceReading:
-    """A face and its attributes as the people features read them."""
-    face = attributes.face
-    return FaceReading(
-        face.box, face.score, face.size_px, attributes.female, attributes.age, attributes.happy
-    )
-
-
-def _content(image: np.ndarray) -> float:
-    """0 (flat or black) .. 1 (normal contrast), from the luma spread of a 64x64 copy."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
-    spread, luma = float(small.std()), float(small.mean())
-    return float(np.clip((spread - 4.0) / 16.0, 0.0, 1.0) * np.clip((luma - 8.0) / 24.0, 0.0, 1.0))
-
-
-def _subject_box(face: Face) -> tuple[float, float, float, float]:
-    """Head and shoulders around a face, clipped to the frame (fractions)."""
-    x, y, w, h = face.box
-    x0, y0 = max(0.0, x - w), max(0.0, y - 0.6 * h)
-    x1, y1 = min(1.0, x + 2 * w), min(1.0, y + 2.2 * h)
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
 def _tagged_objects(
     ev: Evidence, table: _TopicTable, tags: Sequence[int]
 ) -> tuple[tuple[float, float, float, float], ...]:
@@ -487,30 +424,3 @@ def _object_box(
     """The largest tagged object, the crop's default subject when no person is seen."""
     boxes = _tagged_objects(ev, table, tags)
     return max(boxes, key=lambda b: b[2] * b[3]) if boxes else None
-
-
-def _subject_boxes(ev: Evidence) -> tuple[tuple[float, float, float, float], ...]:
-    """Every face, and every confident person without a face, for the reframing to keep."""
-    boxes = [face.box for face in ev.faces]
-    for person in ev.persons:
-        if person.score >= OBJECT_LOW and not any(_inside(face, person.box) for face in boxes):
-            boxes.append(person.box)
-    return tuple(boxes)
-
-
-def _inside(
-    box: tuple[float, float, float, float], outer: tuple[float, float, float, float]
-) -> bool:
-    """The centre of ``box`` lies inside ``outer``."""
-    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-    return outer[0] <= cx <= outer[0] + outer[2] and outer[1] <= cy <= outer[1] + outer[3]
-
-
-def _person_box(ev: Evidence) -> tuple[float, float, float, float] | None:
-    """The largest confident person the detector found, when no face is seen."""
-    people = [p for p in ev.persons if p.score >= OBJECT_LOW]
-    if not people:
-        return None
-    x, y, w, h = max(people, key=lambda p: p.box[2] * p.box[3]).box
-    x0, y0 = max(0.0, x), max(0.0, y)
-    return (x0, y0, min(1.0, x + w) - x0, min(1.0, y + h) - y0)

@@ -1,0 +1,119 @@
+"""What the image models saw in one frame (``Evidence``), and where its subjects are.
+
+The scorer (``ml.scorer``) fills an Evidence per frame from its models and reads topics from
+it; the helpers here turn the models' raw findings into the frame's readings (a face with its
+attributes, the picture's contrast) and into the boxes the reframing keeps (faces, people
+without a face, head and shoulders around the main face). Nothing here runs a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from thumbdesk.ml.detector import Detection
+from thumbdesk.ml.faces import Face
+from thumbdesk.ml.people import FaceAttributes
+from thumbdesk.ml.people_features import FaceReading, PersonReading
+from thumbdesk.ml.text import TextReading
+
+OBJECT_LOW = 0.35
+"""Detector certainty that means nothing (``scorer`` ramps from it; people below it are not
+subjects to keep)."""
+RESTING_PLACES = ("bed", "couch", "bench")
+"""Detector classes a person lies on without holding a plank."""
+
+
+@dataclass(frozen=True, eq=False)
+class Evidence:
+    """What the image models saw in one frame (small; kept on each Candidate)."""
+
+    probs: np.ndarray
+    """(1000,) float16 ImageNet probabilities."""
+    faces: tuple[Face, ...] = ()
+    readings: tuple[FaceReading, ...] = ()
+    """The faces with what the people models read from them (same order as ``faces``)."""
+    objects: tuple[Detection, ...] = ()
+    """Objects and people the detector found."""
+    content: float = 1.0
+    """0 (flat, black) .. 1 (normal contrast), from the luma spread of the frame."""
+
+    frame_aspect: float = 1.0
+    """Width / height of the frame in pixels."""
+    detailed: bool = False
+    """The faces were judged again on the full-resolution frame (``Scorer.with_detail``)."""
+    text: TextReading | None = None
+    """Burnt-in text the text detector found (captions, titles, watermarks); None until read
+    (``Scorer.with_text``)."""
+    cartoon: float = 0.0
+    """P(the frame is drawn or rendered, not filmed), from ``ml.style``."""
+
+    @property
+    def persons(self) -> tuple[PersonReading, ...]:
+        """The detector's people."""
+        furniture = [d.box for d in self.objects if d.label in RESTING_PLACES]
+        return tuple(
+            PersonReading(
+                d.box, d.score, self.frame_aspect, any(overlap(d.box, f) for f in furniture)
+            )
+            for d in self.objects
+            if d.label == "person"
+        )
+
+
+def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Two (x, y, w, h) boxes share some area."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def reading_of(attributes: FaceAttributes) -> FaceReading:
+    """A face and its attributes as the people features read them."""
+    face = attributes.face
+    return FaceReading(
+        face.box, face.score, face.size_px, attributes.female, attributes.age, attributes.happy
+    )
+
+
+def content_of(image: np.ndarray) -> float:
+    """0 (flat or black) .. 1 (normal contrast), from the luma spread of a 64x64 copy."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
+    spread, luma = float(small.std()), float(small.mean())
+    return float(np.clip((spread - 4.0) / 16.0, 0.0, 1.0) * np.clip((luma - 8.0) / 24.0, 0.0, 1.0))
+
+
+def subject_box(face: Face) -> tuple[float, float, float, float]:
+    """Head and shoulders around a face, clipped to the frame (fractions)."""
+    x, y, w, h = face.box
+    x0, y0 = max(0.0, x - w), max(0.0, y - 0.6 * h)
+    x1, y1 = min(1.0, x + 2 * w), min(1.0, y + 2.2 * h)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def subject_boxes(ev: Evidence) -> tuple[tuple[float, float, float, float], ...]:
+    """Every face, and every confident person without a face, for the reframing to keep."""
+    boxes = [face.box for face in ev.faces]
+    for person in ev.persons:
+        if person.score >= OBJECT_LOW and not any(inside(face, person.box) for face in boxes):
+            boxes.append(person.box)
+    return tuple(boxes)
+
+
+def inside(
+    box: tuple[float, float, float, float], outer: tuple[float, float, float, float]
+) -> bool:
+    """The centre of ``box`` lies inside ``outer``."""
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return outer[0] <= cx <= outer[0] + outer[2] and outer[1] <= cy <= outer[1] + outer[3]
+
+
+def person_box(ev: Evidence) -> tuple[float, float, float, float] | None:
+    """The largest confident person the detector found, when no face is seen."""
+    people = [p for p in ev.persons if p.score >= OBJECT_LOW]
+    if not people:
+        return None
+    x, y, w, h = max(people, key=lambda p: p.box[2] * p.box[3]).box
+    x0, y0 = max(0.0, x), max(0.0, y)
+    return (x0, y0, min(1.0, x + w) - x0, min(1.0, y + h) - y0)
