@@ -5,7 +5,7 @@ every frame anyway: their logarithms floored at ``floor`` (the log-softmax of th
 float16 probabilities give the same feature), standardised, weighted and squashed to
 P(cartoon).
 The weights (``models/style_probe.npz``) come from ``scripts/models_style.py``, a logistic
-regression on 750 images of 83 sources (drawn, anime and rendered films; camera footage and
+regression on 746 images of 83 sources (drawn, anime and rendered films; camera footage and
 photos), none of them what ../shared holds. The evidence map's ``style`` source reads the
 result (``cartoon``). Its threshold is set for precision: no real image of the training
 sources reached it out of fold, nor any frame of ../shared. It catches 2D cartoons and anime;
