@@ -42,10 +42,11 @@ def test_no_photo_of_the_eval_set_is_called_drawn(scorer) -> None:
     photos = sorted((SHARED / "eval" / "photos").glob("*.jpg"))
     assert len(photos) >= 20
     images = [to_working_size(cv2.imread(str(p), cv2.IMREAD_COLOR), 480) for p in photos]
-    readings = {p.name: ev.cartoon for p, ev in zip(photos, scorer.evidence(images), strict=True)}
+    evidence_of = scorer.evidence(images)
+    readings = {p.name: ev.cartoon for p, ev in zip(photos, evidence_of, strict=True)}
     called = {name: p for name, p in readings.items() if p >= style_probe().threshold}
     assert not called, called
-    for evidence in scorer.evidence(images[:4]):
+    for evidence in evidence_of[:4]:
         assert "cartoon" not in [
             t.word for t in scorer.score_topics(evidence, default_topics()).topics
         ]

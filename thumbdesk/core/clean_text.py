@@ -115,9 +115,7 @@ def prefer_clean_frames(
 ) -> tuple[list[Candidate], list[Swap]]:
     """Candidates with burnt-in text replaced by a cleaner frame of their group, and the swaps.
 
-    ``members_of(cluster_id)`` gives the other frames of a candidate's group; ``finish``
-    trims the new frames' topics as the pipeline trims every candidate's, and ``complete``
-    completes their evidence as the candidates' was (``core.detail.DetailPass.complete``).
+    Arguments as ``core.clear_faces.prefer_clear_faces``.
     """
     out = list(candidates)
     if not isinstance(scorer, TextLooker):

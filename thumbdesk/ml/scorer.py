@@ -334,14 +334,14 @@ class Scorer:
             mass = np.where(unconfirmed, mass * UNCONFIRMED, mass)
         classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
-        people_part = np.array(
-            [max([w * people[k] for k, w in wanted.items()] + [0.0]) for wanted in table.map.people]
-        )
         styles = {"cartoon": self._style.certainty(ev.cartoon, TAG_MIN)}
-        style_part = np.array(
-            [max([w * styles[k] for k, w in wanted.items()] + [0.0]) for wanted in table.map.style]
-        )
-        parts = [classes, zero_shot, objects, people_part, style_part]
+        parts = [
+            classes,
+            zero_shot,
+            objects,
+            _keyed_part(table.map.people, people),
+            _keyed_part(table.map.style, styles),
+        ]
         combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
         combined[table.map.never] = 0.0
         return np.clip(combined, 0.0, 1.0)
@@ -373,6 +373,11 @@ class Scorer:
             subject_boxes=subject_boxes(ev) + _tagged_objects(ev, table, tags),
             text=text,
         )
+
+
+def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
+    """(n,) each word's strongest weighted value of a keyed source (people features, styles)."""
+    return np.array([max([w * values[k] for k, w in d.items()] + [0.0]) for d in per_word])
 
 
 def _has_subject(ev: Evidence) -> bool:
