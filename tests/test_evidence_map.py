@@ -102,9 +102,10 @@ def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
     assert features((), (standing,))["plank"] == 0.0
 
 
-def test_specks_in_a_field_are_not_a_group_of_friends() -> None:
-    """A group needs a face or a clearly seen person: sure, but tiny, people do not make one."""
-    from thumbdesk.ml.people_features import PersonReading, features
+def test_friends_are_faces_together_not_passers_by() -> None:
+    """A group of friends shows two or more clear faces at about the same distance: backs, specks
+    in a field and strangers passing behind someone are nobody's friends."""
+    from thumbdesk.ml.people_features import FaceReading, PersonReading, features
 
     def people(height: float) -> tuple[PersonReading, ...]:
         return tuple(
@@ -112,8 +113,28 @@ def test_specks_in_a_field_are_not_a_group_of_friends() -> None:
             for i in range(4)
         )
 
+    def face(x: float, height: float) -> FaceReading:
+        return FaceReading((x, 0.3, height * 9 / 16, height), 0.9, height * 480)
+
     assert features((), people(0.1))["group"] == 0.0  # walkers far off in a field
-    assert features((), people(0.5))["group"] == pytest.approx(0.67, abs=0.01)
+    assert features((), people(0.5))["group"] == 0.0  # four people, no face: their backs
+    side_by_side = (face(0.1, 0.1), face(0.4, 0.09), face(0.7, 0.08))
+    assert features(side_by_side, people(0.5))["group"] == pytest.approx(1.0)
+    one_in_front = (face(0.1, 0.3), face(0.4, 0.07), face(0.7, 0.06))  # a street behind
+    assert features(one_in_front, people(0.5))["group"] == 0.0
+
+
+def test_players_on_a_pitch_make_football_but_not_bat_games() -> None:
+    """Small clearly seen people on a green field in a frame that reads as a ball game; the
+    same field with a sure baseball player is baseball or cricket, and a lawn is no pitch."""
+    from thumbdesk.ml.people_features import PersonReading, features
+
+    players = tuple(PersonReading((0.1 + 0.2 * i, 0.5, 0.03, 0.1), 0.7, 16 / 9) for i in range(4))
+    assert features((), players, grass=0.8, ball_games=0.3)["pitch"] == pytest.approx(1.0)
+    assert features((), players, grass=0.8, ball_games=0.3, bat_games=0.7)["pitch"] == 0.0
+    assert features((), players, grass=0.2, ball_games=0.3)["pitch"] == 0.0  # a street
+    assert features((), players, grass=0.8, ball_games=0.0)["pitch"] == 0.0  # a park
+    assert features((), players[:1], grass=0.8, ball_games=0.3)["pitch"] == 0.0
 
 
 def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:

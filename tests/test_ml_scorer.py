@@ -261,3 +261,23 @@ def test_a_tagged_object_is_a_subject_for_the_crop(scorer: Scorer) -> None:
         ev, [t for t in default_topics() if t.word not in ("dog", "puppy")]
     )
     assert not set(dogs) & set(no_dog.subject_boxes)
+
+
+def first_frame(path: Path) -> np.ndarray:
+    cap = cv2.VideoCapture(str(path))
+    ok, img = cap.read()
+    cap.release()
+    assert ok, f"cannot read {path}"
+    return to_working_size(img, 480)
+
+
+def test_a_match_seen_from_above_is_football(scorer: Scorer) -> None:
+    """Players on a pitch are football (no ImageNet class is a pitch); a green screen behind
+    one child is green but no pitch."""
+    match = first_frame(EVAL / "clips" / "football_youth_match_aerial.mp4")
+    green_screen = first_frame(EVAL / "clips" / "girl_child_face_closeup.mp4")
+    ev_match, ev_screen = scorer.evidence([match, green_screen])
+    assert ev_match.grass > 0.6 and ev_screen.grass > 0.2  # 0.87 and 0.37 measured
+    words = [Topic("football", 1.0), Topic("child", 1.0)]
+    assert "football" in tags(scorer.score_topics(ev_match, words))  # 0.45 measured
+    assert "football" not in tags(scorer.score_topics(ev_screen, words))

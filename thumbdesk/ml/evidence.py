@@ -49,6 +49,8 @@ class Evidence:
     (``Scorer.with_text``)."""
     cartoon: float = 0.0
     """P(the frame is drawn or rendered, not filmed), from ``ml.style``."""
+    grass: float = 0.0
+    """Share of the frame that is grass green (``grass_of``)."""
 
     @property
     def persons(self) -> tuple[PersonReading, ...]:
@@ -82,6 +84,18 @@ def content_of(image: np.ndarray) -> float:
     small = cv2.resize(gray, (64, 64), interpolation=cv2.INTER_AREA)
     spread, luma = float(small.std()), float(small.mean())
     return float(np.clip((spread - 4.0) / 16.0, 0.0, 1.0) * np.clip((luma - 8.0) / 24.0, 0.0, 1.0))
+
+
+GRASS_HSV = ((30, 60, 40), (90, 255, 255))
+"""OpenCV HSV bounds (hue 0-180) of grass and pitch green, lit or in shade."""
+
+
+def grass_of(image: np.ndarray) -> float:
+    """Share of a 64x64 copy of the frame that is grass green."""
+    small = cv2.resize(image, (64, 64), interpolation=cv2.INTER_AREA)
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    low, high = GRASS_HSV
+    return float(np.count_nonzero(cv2.inRange(hsv, low, high))) / (64 * 64)
 
 
 def subject_box(face: Face) -> tuple[float, float, float, float]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 FEATURES = (
     "person", "woman", "man", "girl", "boy", "child", "baby", "face", "smile",
-    "couple", "group", "family", "crowd", "selfie", "plank",
+    "couple", "group", "family", "crowd", "selfie", "plank", "pitch",
 )  # fmt: skip
 """Every feature this module computes (the evidence map's ``people`` keys)."""
 
@@ -35,6 +35,23 @@ GIRL_FEMALE = (0.5, 0.7)
 reads girls less surely than women (0.48-0.79 on the girls of ../shared/eval, where women
 read 0.8-1.0), and boys as surely as men (0.03-0.26)."""
 
+TOGETHER = 0.6
+"""A group of friends shows two or more clear faces at about the same distance: each at least
+this share of the largest one's height. People passing behind someone (a street, a square)
+are not a group with them, and backs or specks are nobody's friends."""
+PITCH_GRASS = (0.35, 0.6)
+"""Share of the frame that is grass green (``evidence.grass_of``) from which players stand on a
+pitch, and where fully: a football broadcast or an aerial view of a match shows 0.66-0.88, a
+family on a lawn 0.44, a street or a room under 0.1."""
+PITCH_BALL_GAMES = (0.05, 0.2)
+"""Classifier mass of ball-game things (soccer ball, scoreboard, a baseball player ...: the
+evidence map's "ball games") that makes people on grass players. No ImageNet class is a
+football pitch, and the classifier reads a match as any ball game; a picnic on a lawn reads
+none of them."""
+PITCH_BAT_GAMES = (0.45, 0.65)
+"""Classifier mass of bat games (a baseball player, a baseball) from which the game on the
+grass is not football, and where surely not: the classifier calls cricketers in white baseball
+players at 0.73, footballers at most 0.33."""
 SPECIFIC = ("woman", "man", "girl", "boy", "child", "baby")
 """Features that name who is in view; the generic ``face`` and ``person`` stand back for them."""
 
@@ -131,12 +148,17 @@ def features(
     faces: Sequence[FaceReading],
     persons: Sequence[PersonReading] = (),
     baby_context: float = 0.0,
+    grass: float = 0.0,
+    ball_games: float = 0.0,
+    bat_games: float = 0.0,
 ) -> dict[str, float]:
     """Every feature of FEATURES for one frame, in [0, 1].
 
     ``baby_context`` is the classifier's probability mass on baby things (cot, bib, ...):
     no bundled model tells a baby's face from an adult's, so a baby is a very young face or
-    a person among baby things.
+    a person among baby things. ``grass`` (the share of the frame that is grass green),
+    ``ball_games`` and ``bat_games`` (the classifier's mass on things of ball games, and of
+    bat games among them) make people football players on a pitch (``players_on_pitch``).
     """
     out = dict.fromkeys(FEATURES, 0.0)
     present = max(
@@ -179,10 +201,12 @@ def features(
         + [_ramp(p.score, 0.6, 0.75) * _ramp(p.box[3], 0.15, 0.3) for p in persons]
     )
     out["couple"] = present * float(n == 2 and adults == 2)
-    out["group"] = anchor * _ramp(n, 2.0, 3.0)
+    facing = _together(faces, persons)
+    out["group"] = anchor * _ramp(n, 2.0, 3.0) * _ramp(facing, 1.0, 2.0)
     out["crowd"] = anchor * _ramp(n, 4.0, 7.0)
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
     out["selfie"] = _selfie(faces)
+    out["pitch"] = players_on_pitch(persons, grass, ball_games, bat_games)
     # a body held level (push-up, plank): a clearly seen person much wider than tall, and not
     # lying on a bed or a couch
     out["plank"] = max(
@@ -190,6 +214,29 @@ def features(
         + [0.0]
     )
     return out
+
+
+def players_on_pitch(
+    persons: Sequence[PersonReading], grass: float, ball_games: float, bat_games: float = 0.0
+) -> float:
+    """Football players on a pitch: several clearly seen small people on a green field.
+
+    The frame must read as a ball game played with the feet (a match seen from the stands,
+    the air or a broadcast camera): ball-game things, and no sure bat game.
+    """
+    players = sum(person_strength(p) >= 0.5 and p.box[3] < 0.35 for p in persons)
+    return (
+        _ramp(players, 2.0, 4.0)
+        * _ramp(grass, *PITCH_GRASS)
+        * _ramp(ball_games, *PITCH_BALL_GAMES)
+        * (1.0 - _ramp(bat_games, *PITCH_BAT_GAMES))
+    )
+
+
+def _together(faces: Sequence[FaceReading], persons: Sequence[PersonReading]) -> int:
+    """Clear faces at about the same distance as the nearest one (see ``TOGETHER``)."""
+    heights = [f.box[3] for f in faces if face_strength(f, persons) >= 0.5]
+    return sum(h >= TOGETHER * max(heights) for h in heights) if heights else 0
 
 
 def _selfie(faces: Sequence[FaceReading]) -> float:

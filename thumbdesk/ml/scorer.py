@@ -40,6 +40,7 @@ from thumbdesk.ml.evidence import (
     OBJECT_LOW,
     Evidence,
     content_of,
+    grass_of,
     person_box,
     reading_of,
     subject_box,
@@ -155,7 +156,10 @@ class Scorer:
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
         self.map_rows = evidence_map.load_map(self._emb.label_names, FEATURES)
-        self._baby = evidence_map.compile_map(["baby things"], self.map_rows).imagenet[0]
+        context = evidence_map.compile_map(
+            ["baby things", "ball games", "bat games"], self.map_rows
+        )
+        self._baby, self._ball_games, self._bat_games = context.imagenet
         self.evidence_runs = 0
         """How many times the image models ran (tests check re-scoring does not)."""
 
@@ -216,6 +220,7 @@ class Scorer:
                     content_of(img),
                     aspect,
                     cartoon=round(float(cartoon), 4),
+                    grass=round(grass_of(img), 4),
                 )
             )
         return out
@@ -314,7 +319,14 @@ class Scorer:
     def _certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
         """(n,) certainty in [0, 1] that the frame shows each word of the table."""
         probs = ev.probs.astype(np.float32)
-        people = features(ev.readings, ev.persons, float(self._baby @ probs))
+        people = features(
+            ev.readings,
+            ev.persons,
+            float(self._baby @ probs),
+            ev.grass,
+            float(self._ball_games @ probs),
+            float(self._bat_games @ probs),
+        )
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         objects = np.zeros(len(table.words))
