@@ -131,7 +131,7 @@ def test_wordpiece_reader_splits_like_bert() -> None:
 def test_cli_names_unmatched_words_and_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from thumbdesk.cli import load_topic_list
+    from thumbdesk.commands.pick_inputs import load_topic_list
 
     path = tmp_path / "topics.csv"
     path.write_text("fireplace,2\nqzxvbnm,1\n", encoding="utf-8")
