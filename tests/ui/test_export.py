@@ -149,32 +149,33 @@ def test_crop_defaults_to_the_subject_and_can_move(qtbot, analysed) -> None:
     assert choice is not None and choice.candidate is not None
     dialog = window.creator.export_dialog()
     assert dialog is not None
+    crop = dialog.view.crop
     subjects, centre = subjects_of(choice.candidate), default_centre(choice.candidate)
     # Square: a 1.5x crop. The outline shows the automatic reframe, as the export does it.
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("square"))
     dialog.refresh_preview()
     planned = plan_export((1280, 720), "square", centre, subjects=subjects)
-    assert planned.mode == "crop" and dialog.crop.crop_rect() is not None
+    assert planned.mode == "crop" and crop.crop_rect() is not None
     x, y, w, h = planned.box
     assert dialog.framing()[1] == "auto"
-    assert dialog.crop.center == pytest.approx(((x + w / 2) / 1280, (y + h / 2) / 720), abs=0.01)
+    assert crop.center == pytest.approx(((x + w / 2) / 1280, (y + h / 2) / 720), abs=0.01)
     # Reels: a 9:16 crop of 720 rows would be scaled up 2.7x, so the automatic reframe fits
     # the whole frame over a blurred fill: no outline.
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("reels"))
     dialog.refresh_preview()
     assert plan_export((1280, 720), "reels", centre, subjects=subjects).mode == "fit"
-    assert dialog.crop.crop_rect() is None
+    assert crop.crop_rect() is None
     # The creator may crop anyway, and move the crop.
     dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("crop"))
     dialog.refresh_preview()
-    assert dialog.crop.crop_rect() is not None
-    qtbot.mouseClick(dialog.crop, Qt.MouseButton.LeftButton, pos=dialog.crop.rect().center())
-    assert dialog.crop.center == pytest.approx((0.5, 0.5), abs=0.02)
-    assert dialog.framing() == (dialog.crop.center, "crop")  # the creator's crop wins
+    assert crop.crop_rect() is not None
+    qtbot.mouseClick(crop, Qt.MouseButton.LeftButton, pos=crop.rect().center())
+    assert crop.center == pytest.approx((0.5, 0.5), abs=0.02)
+    assert dialog.framing() == (crop.center, "crop")  # the creator's crop wins
     dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("fit"))
-    assert dialog.framing() == (None, "fit") and dialog.crop.crop_rect() is None
+    assert dialog.framing() == (None, "fit") and crop.crop_rect() is None
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("youtube"))
-    assert dialog.crop.crop_rect() is None  # same shape as the video: nothing to crop
+    assert crop.crop_rect() is None  # same shape as the video: nothing to crop
     dialog.reject()
 
 

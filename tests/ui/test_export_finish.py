@@ -34,7 +34,7 @@ def _export(qtbot, window: MainWindow, dialog: ExportDialog, button=None) -> obj
 
 
 def _preview(dialog: ExportDialog) -> np.ndarray:
-    result = dialog.crop._result
+    result = dialog.view.crop._result
     assert result is not None
     return qimage_to_bgr(result)
 
@@ -98,16 +98,17 @@ def test_platform_previews_and_safe_zones(qtbot, analysed) -> None:
     window = analysed(SHORT_CLIP)
     dialog = window.creator.export_dialog()
     assert dialog is not None
-    card, grid = dialog.youtube_card.image, dialog.profile_grid.image
+    strip = dialog.platforms
+    card, grid = strip.youtube_card.image, strip.profile_grid.image
     assert card is not None and (card.width(), card.height()) == (320, 180)
     assert grid is not None and (grid.width(), grid.height()) == (216, 384)
-    assert dialog.phone_card.image is card
-    assert dialog.youtube_card.duration_s == pytest.approx(5.3, abs=0.2)
-    before = dialog.crop.grab().toImage()
-    dialog.zones_box.setChecked(True)
-    assert dialog.crop.show_zones
-    assert dialog.crop.grab().toImage() != before
-    for mockup in (dialog.youtube_card, dialog.phone_card, dialog.profile_grid):
+    assert strip.phone_card.image is card
+    assert strip.youtube_card.duration_s == pytest.approx(5.3, abs=0.2)
+    before = dialog.view.crop.grab().toImage()
+    dialog.view.zones_box.setChecked(True)
+    assert dialog.view.crop.show_zones
+    assert dialog.view.crop.grab().toImage() != before
+    for mockup in (strip.youtube_card, strip.phone_card, strip.profile_grid):
         assert mockup.isVisible() and not mockup.grab().toImage().isNull()
     dialog.reject()
 
@@ -208,8 +209,8 @@ def test_a_fit_is_previewed_in_the_presets_shape_not_stretched(qtbot, analysed) 
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("reels"))
     dialog.reframe_box.setCurrentIndex(dialog.reframe_box.findData("fit"))
     dialog.refresh_preview()
-    assert dialog.crop.crop_rect() is None  # the whole frame is kept, over a blurred fill
-    shown = dialog.crop._result_rect(dialog.crop._image_rect(), True)
+    assert dialog.view.crop.crop_rect() is None  # the whole frame is kept, over a blurred fill
+    shown = dialog.view.crop._result_rect(dialog.view.crop._image_rect(), True)
     assert shown.width() / shown.height() == pytest.approx(9 / 16, abs=0.01)
-    assert shown.height() <= dialog.crop.height() + 0.5
+    assert shown.height() <= dialog.view.crop.height() + 0.5
     dialog.reject()

@@ -5,6 +5,7 @@
 stage (evidence, then second looks at faces and text) is ``core.model_stage``. The window
 runs it in a superqt worker, the command line drains it with ``pick``. ``rerank`` scores a
 finished result against a new topic list without decoding or running the image model again.
+The cluster stage (near-duplicate groups, one candidate each) is ``core.grouping``.
 """
 
 from __future__ import annotations
@@ -13,31 +14,28 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from thumbdesk.core import bars, clear_faces, dedup, quality, shots
+from thumbdesk.core import bars, quality, shots
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
+from thumbdesk.core.grouping import Sampled, cluster, frame_looks, member_lookup
 from thumbdesk.core.model_stage import ModelStage, top_tags
 from thumbdesk.core.probe import open_video
-from thumbdesk.core.rank import NEUTRAL_TOPICS, ranked, rescored
+from thumbdesk.core.rank import ranked, rescored
 from thumbdesk.core.types import (
-    Candidate,
     DetailScorer,
-    Frame,
     FrameScorer,
     PartialCandidates,
     PipelineConfig,
     PipelineEvent,
     PipelineResult,
     Progress,
-    QualityMetrics,
     Rejection,
-    ScoreBreakdown,
     Topic,
     VideoInfo,
 )
@@ -58,25 +56,15 @@ def _start_of(stage: str) -> float:
     return total
 
 
-@dataclass
-class _Sampled:
-    """A sampled frame with its measurements and verdict."""
-
-    frame: Frame
-    metrics: QualityMetrics
-    reason: str | None = None
-    detail: str = ""
-
-
-def _sample(info_path: Path, sampler: Sampler) -> Generator[Progress, None, list[_Sampled]]:
+def _sample(info_path: Path, sampler: Sampler) -> Generator[Progress, None, list[Sampled]]:
     """Decode and measure sampled frames, yielding progress (a cancel point) as it goes."""
     duration = sampler.info.duration_s
-    sampled: list[_Sampled] = []
+    sampled: list[Sampled] = []
     start = _start_of("sample")
     for frame in sampler:
         broken = quality.looks_broken(frame.image)
         metrics = quality.measure(frame.image)
-        entry = _Sampled(frame, metrics)
+        entry = Sampled(frame, metrics)
         if broken:
             entry.reason, entry.detail = "broken", broken
         sampled.append(entry)
@@ -94,7 +82,7 @@ def _sample(info_path: Path, sampler: Sampler) -> Generator[Progress, None, list
     return sampled
 
 
-def _filter(sampled: list[_Sampled], config: PipelineConfig) -> tuple[list[_Sampled], list[str]]:
+def _filter(sampled: list[Sampled], config: PipelineConfig) -> tuple[list[Sampled], list[str]]:
     """Judge every sampled frame; return the frames to cluster (flagged ones last), warnings."""
     metrics = quality.relative_sharpness([s.metrics for s in sampled], config)
     for entry, measured in zip(sampled, metrics, strict=True):
@@ -123,153 +111,6 @@ def _filter(sampled: list[_Sampled], config: PipelineConfig) -> tuple[list[_Samp
             "showing the best available frames, flagged."
         )
     return passing + top_up, warnings
-
-
-@dataclass
-class _Looks:
-    """How every sampled frame looks: pairwise distances and shots."""
-
-    distance: np.ndarray
-    shot: list[int]
-
-
-def _looks(sampled: list[_Sampled], config: PipelineConfig) -> _Looks:
-    """Describe every sampled frame once: near-duplicate distances and shots."""
-    features = np.stack([dedup.describe(s.frame.image, s.metrics.content_box) for s in sampled])
-    distance = dedup.distances(features)
-    blank = [s.reason == "broken" or s.metrics.luma < config.dark_luma for s in sampled]
-    shot = shots.shot_ids(distance, blank)
-    return _Looks(distance, shot)
-
-
-def _compare_subjects(kept: list[_Sampled], distance: np.ndarray) -> None:
-    """Frames that both show a subject on a plain background are as close as their subjects.
-
-    A plane crossing an empty sky is the same picture wherever it is; compared whole, the
-    plain sky makes every shift of the plane look like another picture. (Shots are still
-    found on the whole pictures.)
-    """
-    with_subject = [i for i, s in enumerate(kept) if s.metrics.subject_box is not None]
-    if len(with_subject) < 2:
-        return
-    features = np.stack(
-        [dedup.describe(kept[i].frame.image, kept[i].metrics.subject_box) for i in with_subject]
-    )
-    pairs = np.ix_(with_subject, with_subject)
-    distance[pairs] = np.minimum(distance[pairs], dedup.distances(features))
-
-
-def _in_picture(
-    entry: _Sampled, box: tuple[float, float, float, float]
-) -> tuple[Frame, QualityMetrics]:
-    """The frame cropped to the clip's picture box, its measured boxes moved with it."""
-    if box == bars.FULL_PICTURE:
-        return entry.frame, entry.metrics
-    height, width = entry.frame.image.shape[:2]
-    px, py, pw, ph = bars.pixel_box(box, (width, height))
-
-    def moved(inner: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        x0, y0 = min(max(inner[0] - px, 0), pw - 1), min(max(inner[1] - py, 0), ph - 1)
-        x1 = min(max(inner[0] + inner[2] - px, x0 + 1), pw)
-        y1 = min(max(inner[1] + inner[3] - py, y0 + 1), ph)
-        return (x0, y0, x1 - x0, y1 - y0)
-
-    metrics = entry.metrics
-    subject = metrics.subject_box
-    metrics = replace(
-        metrics,
-        content_box=moved(metrics.content_box),
-        subject_box=moved(subject) if subject is not None else None,
-    )
-    image = np.ascontiguousarray(entry.frame.image[py : py + ph, px : px + pw])
-    return replace(entry.frame, image=image), metrics
-
-
-def _cluster(
-    kept: list[_Sampled],
-    looks: _Looks,
-    row_of: dict[int, int],
-    config: PipelineConfig,
-    picture: tuple[float, float, float, float] = bars.FULL_PICTURE,
-) -> tuple[list[Candidate], list[Rejection], dict[int, list[int]]]:
-    """Group near-duplicates; the best frame of each group becomes a candidate.
-
-    ``row_of`` maps a kept frame's index to its row in ``looks``; candidates' images are
-    cropped to the clip's ``picture`` box (bars left out). Also returns each candidate's
-    other frames (positions in ``kept``) by cluster id.
-    """
-    rows = [row_of[s.frame.index] for s in kept]
-    distance = looks.distance[np.ix_(rows, rows)]
-    thumbs = np.stack([dedup.picture_thumb(s.frame.image, s.metrics.content_box) for s in kept])
-    distance[dedup.same_picture(thumbs)] = 0.0  # a fade or exposure change of one picture
-    _compare_subjects(kept, distance)
-    groups = dedup.cluster(distance, config.duplicate_distance, config.max_candidates).members()
-    scores = [quality.quality_score(s.metrics) for s in kept]
-    # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
-    best = [max(group, key=lambda i: (scores[i], -i)) for group in groups]
-    order = sorted(range(len(groups)), key=lambda g: (-scores[best[g]], best[g]))
-    shot = np.asarray([looks.shot[r] for r in rows])
-    limit = np.where(
-        shot[:, None] == shot[None, :],
-        max(config.duplicate_distance, config.same_shot_distance),
-        config.duplicate_distance,
-    )
-    owner = dedup.suppress_close([best[g] for g in order], distance, limit)
-    merged: dict[int, list[int]] = {}
-    for position, owner_position in enumerate(owner):
-        merged.setdefault(order[owner_position], []).extend(groups[order[position]].tolist())
-
-    candidates: list[Candidate] = []
-    rejected: list[Rejection] = []
-    others: dict[int, list[int]] = {}
-    for cluster_id, (group_index, members) in enumerate(sorted(merged.items())):
-        rep = best[group_index]
-        entry = kept[rep]
-        flagged = entry.reason is not None
-        frame, metrics = _in_picture(entry, picture)
-        candidate = Candidate(
-            frame=frame,
-            quality=metrics,
-            cluster_id=cluster_id,
-            cluster_size=len(members),
-            shot=looks.shot[rows[rep]],
-            breakdown=ScoreBreakdown(0.0, 0.0, 0.0, config.weights),  # set by rescored
-            topics=NEUTRAL_TOPICS,
-            flagged=flagged,
-            flag_reason=f"{entry.reason}: {entry.detail}" if flagged else "",
-        )
-        candidates.append(candidate)
-        others[cluster_id] = [m for m in members if m != rep]
-        for member in members:
-            if member != rep:
-                frame = kept[member].frame
-                apart = float(distance[member, rep])
-                detail = (
-                    f"near-duplicate of frame {entry.frame.index}"
-                    if apart < config.duplicate_distance
-                    else f"grouped with frame {entry.frame.index}"
-                    + (" of the same shot" if shot[member] == shot[rep] else "")
-                    + f" (distance {apart:.2f})"
-                )
-                rejected.append(Rejection(frame.index, round(frame.time_s, 3), "duplicate", detail))
-    return rescored(candidates, config), rejected, others
-
-
-def _members(
-    kept: list[_Sampled], others: dict[int, list[int]], picture: tuple[float, float, float, float]
-) -> Callable[[int], list[clear_faces.Member]]:
-    """The other frames of a candidate's group, by cluster id (cropped to the picture)."""
-
-    def members_of(cluster_id: int) -> list[clear_faces.Member]:
-        entries = [kept[m] for m in others.get(cluster_id, [])]
-        return [
-            clear_faces.Member(
-                *_in_picture(e, picture), f"{e.reason}: {e.detail}" if e.reason else ""
-            )
-            for e in entries
-        ]
-
-    return members_of
 
 
 def run_pipeline(
@@ -320,20 +161,20 @@ def run_pipeline(
 
     mark = time.perf_counter()
     yield Progress("cluster", _start_of("cluster"), "Grouping near-duplicate frames")
-    looks = _looks(sampled, config)
+    looks = frame_looks(sampled, config)
     position = {s.frame.index: row for row, s in enumerate(sampled)}
     first = sampled[0].frame.image
     picture = bars.picture_box(
         [s.metrics for s in sampled], (first.shape[1], first.shape[0]), config.dark_luma
     )
-    candidates, duplicates, others = _cluster(kept, looks, position, config, picture)
+    candidates, duplicates, others = cluster(kept, looks, position, config, picture)
     rejected.extend(duplicates)
     timings["cluster"] = time.perf_counter() - mark
     yield PartialCandidates(ranked(candidates))
 
     mark = time.perf_counter()
     if scorer is not None:
-        members_of = _members(kept, others, picture)
+        members_of = member_lookup(kept, others, picture)
         stage = ModelStage(scorer, topics, config, members_of, _start_of("score"), _SPAN["score"])
         detail = (
             DetailPass(scorer, info, sampler.stats.frame_times_s)

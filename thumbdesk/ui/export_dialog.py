@@ -8,7 +8,8 @@ defaults to the subject (``FrameTopics.subject_centre``) or the centre. The Refr
 starts at Automatic (``core.reframe``: crop around the subjects, or fit the whole frame over a
 blurred fill when a crop would cut them or upscale too much) and offers Crop and Fit; the
 outline shows the automatic box until the creator drags it. "Export all sizes"
-writes YouTube, Reels and square at once, all or nothing.
+writes YouTube, Reels and square at once, all or nothing. The frame view and its framing
+are ``export_framing``, the platform mock-ups ``platform_previews``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,10 +37,9 @@ from PySide6.QtWidgets import (
 from thumbdesk.core.formats import IMAGE_CHOICES, IMAGE_FORMATS
 from thumbdesk.core.presets import PRESETS
 from thumbdesk.core.types import Adjustments, ExportRequest, TitleStyle
-from thumbdesk.ui.candidate_model import bgr_to_qimage
 from thumbdesk.ui.export_controls import AdjustControls, TitleControls
-from thumbdesk.ui.export_preview import CropView, qimage_to_bgr
-from thumbdesk.ui.platform_previews import PhoneCard, ProfileGrid, YouTubeCard
+from thumbdesk.ui.export_framing import FramingView, preview_size
+from thumbdesk.ui.platform_previews import CARD_SIZE, COVER_SIZE, PlatformStrip
 
 logger = logging.getLogger(__name__)
 
@@ -50,18 +48,6 @@ REFRAME_CHOICES = (
     ("Crop to the preset's shape", "crop"),
     ("Fit the whole frame over a blurred fill", "fit"),
 )
-
-PREVIEW_LONG_SIDE = 640
-"""Long side, in pixels, of the live preview render (the export renders the full size)."""
-CARD_SIZE = (320, 180)
-COVER_SIZE = (216, 384)
-
-
-def _preview_size(size: tuple[int, int] | None) -> tuple[int, int] | None:
-    if size is None:
-        return None
-    scale = PREVIEW_LONG_SIDE / max(size)
-    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 class ExportDialog(QDialog):
@@ -88,14 +74,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export thumbnail")
         self.setMinimumWidth(760)
-        self._frame = qimage_to_bgr(image)
-        self._default_centre = crop_center
         self._picture_box = picture_box
-        self._subjects = subjects
-        self._picture_size = picture_size or (image.width(), image.height())
-        """Full-resolution size of the picture ``image`` shows: the reframe is planned on it."""
-        self._user_crop = False
-        self._image_aspect = image.width() / max(1, image.height())
         self._confirmed: Path | None = None
         self._request: ExportRequest | None = None
         self._problem = ""
@@ -104,20 +83,13 @@ class ExportDialog(QDialog):
         for name, target in PRESETS.items():
             self.preset_box.addItem(target.label, name)
         self.format_box = QComboBox()
-        self.crop = CropView(image)
-        if crop_center is not None:
-            self.crop.center = crop_center
-        self.crop_hint = QLabel("Drag on the frame to move the crop.")
+        self.view = FramingView(image, crop_center, subjects, picture_size)
         self.reframe_box = QComboBox()
         for label, mode in REFRAME_CHOICES:
             self.reframe_box.addItem(label, mode)
         self.reframe_box.setToolTip(
             "How the frame becomes the preset's shape: a crop around the subject, or the whole"
             " frame over a blurred fill of itself"
-        )
-        self.zones_box = QCheckBox("Show safe zones")
-        self.zones_box.setToolTip(
-            "Where title text stays clear of the platform's buttons, badges and captions"
         )
         self.problem_label = QLabel()
         self.problem_label.setObjectName("exportProblem")
@@ -126,11 +98,7 @@ class ExportDialog(QDialog):
         self.problem_label.hide()
         self.title_controls = TitleControls(title)
         self.adjust_controls = AdjustControls(adjustments)
-        self.youtube_card = YouTubeCard()
-        self.phone_card = PhoneCard()
-        self.profile_grid = ProfileGrid()
-        for mockup in (self.youtube_card, self.phone_card):
-            mockup.set_caption(caption, duration_s)
+        self.platforms = PlatformStrip(caption, duration_s)
 
         self.dest_edit = QLineEdit(str(default_dest))
         browse = QPushButton("Browse…")
@@ -159,36 +127,16 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-        view_column = QVBoxLayout()
-        view_column.addWidget(self.crop, 1)
-        hints = QHBoxLayout()
-        hints.addWidget(self.crop_hint, 1)
-        hints.addWidget(self.zones_box)
-        view_column.addLayout(hints)
         side = QVBoxLayout()
         side.addWidget(self.title_controls)
         side.addWidget(self.adjust_controls)
         side.addStretch(1)
         top = QHBoxLayout()
-        top.addLayout(view_column, 3)
+        top.addWidget(self.view, 3)
         top.addLayout(side, 2)
-        platforms = QGroupBox("On the platforms")
-        platform_row = QHBoxLayout(platforms)
-        mockups: tuple[tuple[str, QWidget], ...] = (
-            ("YouTube home", self.youtube_card),
-            ("Phone", self.phone_card),
-            ("Shorts / Reels / TikTok: feed and profile grid", self.profile_grid),
-        )
-        for label, widget in mockups:
-            column = QVBoxLayout()
-            caption_label = QLabel(label)
-            caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            column.addWidget(widget, 1)
-            column.addWidget(caption_label)
-            platform_row.addLayout(column, 2 if widget is self.profile_grid else 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 3)
-        layout.addWidget(platforms, 2)
+        layout.addWidget(self.platforms, 2)
         layout.addWidget(self.problem_label)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -199,11 +147,10 @@ class ExportDialog(QDialog):
         self._render_timer.timeout.connect(self.refresh_preview)
         self.preset_box.currentIndexChanged.connect(self._preset_changed)
         self.format_box.currentIndexChanged.connect(self._format_changed)
-        self.crop.moved.connect(self._crop_moved)
+        self.view.crop.moved.connect(self._crop_moved)
         self.reframe_box.currentIndexChanged.connect(self._reframe_changed)
         self.title_controls.changed.connect(self._render_timer.start)
         self.adjust_controls.changed.connect(self._render_timer.start)
-        self.zones_box.toggled.connect(self.crop.set_show_zones)
         self._select(self.preset_box, preset)
         self._fill_formats(fmt)
         self._preset_changed()
@@ -250,39 +197,16 @@ class ExportDialog(QDialog):
         self._select(self.format_box, current)
         self.format_box.blockSignals(False)
 
-    def _crop_applies(self) -> bool:
-        size = PRESETS[self.preset()].size
-        return size is not None and abs(size[0] / size[1] - self._image_aspect) > 0.01
-
     def reframe_mode(self) -> str:
         """The Reframe choice: "auto", "crop" or "fit"."""
         return str(self.reframe_box.currentData())
 
     def _outline(self) -> None:
-        """Show the crop outline unless the whole frame is kept (same shape, or a fit)."""
-        from thumbdesk.core.export import plan_export
-
-        size = PRESETS[self.preset()].size
-        applies = self._crop_applies()
-        _, mode = self.framing()
-        if applies and mode == "auto":
-            planned = plan_export(
-                self._picture_size, self.preset(), self._default_centre, subjects=self._subjects
-            )
-            mode = planned.mode
-        cropping = applies and size is not None and mode != "fit"
-        self.crop.set_aspect(size[0] / size[1] if cropping and size else None)
-        self.crop_hint.setText(
-            "Drag on the frame to move the crop."
-            if cropping
-            else "The whole frame is kept over a blurred fill (drag to crop instead)."
-            if applies
-            else "The whole frame is kept (same shape as the preset)."
-        )
+        self.view.show_outline(self.preset(), self.reframe_mode())
 
     def _reframe_changed(self) -> None:
         if self.reframe_mode() != "crop":
-            self._user_crop = False  # back to the automatic box, or the fit
+            self.view.user_crop = False  # back to the automatic box, or the fit
         self._outline()
         self._render_timer.start()
 
@@ -310,7 +234,7 @@ class ExportDialog(QDialog):
             self.dest_edit.setText(str(dest.with_suffix(f".{self.fmt()}")))
 
     def _crop_moved(self) -> None:
-        self._user_crop = True  # the creator placed the crop: it wins over the automatic one
+        self.view.user_crop = True  # the creator placed the crop: it wins over the automatic one
         if self.reframe_mode() != "crop":
             self.reframe_box.blockSignals(True)
             self._select(self.reframe_box, "crop")
@@ -320,46 +244,12 @@ class ExportDialog(QDialog):
 
     def framing(self) -> tuple[tuple[float, float] | None, str]:
         """(crop centre, reframe mode): the creator's crop or choice, else the automatic one."""
-        mode = self.reframe_mode()
-        if mode == "fit":
-            return None, "fit"
-        if self._user_crop:
-            return self.crop.center, "crop"
-        return self._default_centre, mode
+        return self.view.framing(self.reframe_mode())
 
     def _render(self, preset: str, size: tuple[int, int] | None) -> QImage:
-        from thumbdesk.core.export import render
-
-        centre, mode = self.framing()
-        pixels = render(
-            self._frame,
-            preset,
-            centre,
-            self.adjustments(),
-            self.title_style(),
-            subjects=self._subjects,
-            mode=mode,  # type: ignore[arg-type]
-            size=size,
-            plan_size=self._picture_size,
+        return self.view.render_preset(
+            preset, size, self.reframe_mode(), self.adjustments(), self.title_style()
         )
-        return bgr_to_qimage(pixels)
-
-    def _show_automatic_crop(self) -> None:
-        """Put the crop outline where the automatic reframe crops (until the creator drags)."""
-        from thumbdesk.core.export import plan_export
-
-        if self._user_crop or PRESETS[self.preset()].size is None:
-            return
-        planned = plan_export(
-            self._picture_size,
-            self.preset(),
-            self._default_centre,
-            subjects=self._subjects,
-            mode="crop" if self.reframe_mode() == "crop" else "auto",
-        )
-        x, y, w, h = planned.box
-        width, height = self._picture_size
-        self.crop.center = ((x + w / 2) / width, (y + h / 2) / height)
 
     def refresh_preview(self) -> None:
         """Render the live preview and the platform mock-ups from the current choices."""
@@ -367,23 +257,17 @@ class ExportDialog(QDialog):
 
         self._render_timer.stop()
         target = PRESETS[self.preset()]
-        self._show_automatic_crop()
+        self.view.show_automatic_crop(self.preset(), self.reframe_mode())
         try:
-            main = self._render(target.name, _preview_size(target.size))
+            main = self._render(target.name, preview_size(target.size))
             card = self._render("youtube", CARD_SIZE)
             cover = self._render("reels", COVER_SIZE)
         except ExportError as exc:
             self._show_problem(str(exc))
             return
         self._show_problem("")
-        self.crop.set_result(main, target)
-        self.youtube_card.set_image(card)
-        self.phone_card.set_image(card)
-        self.profile_grid.set_image(cover)
-        title = self.title_style()
-        caption = " ".join(title.lines) if title else ""
-        for mockup in (self.youtube_card, self.phone_card):
-            mockup.set_caption(caption or mockup.caption, mockup.duration_s)
+        self.view.crop.set_result(main, target)
+        self.platforms.show_thumbnail(card, cover, self.title_style())
 
     def _show_problem(self, message: str) -> None:
         self._problem = message
@@ -466,7 +350,7 @@ class ExportDialog(QDialog):
             self.title_style(),
             self.adjustments(),
             picture_box=self._picture_box,
-            subjects=self._subjects,
+            subjects=self.view.subjects,
             mode=mode,  # type: ignore[arg-type]
         )
         super().accept()

@@ -5,16 +5,23 @@ same ``core.export.render`` as the export: a YouTube home-grid card with its dur
 the same card at phone size, and a 9:16 cover both in the feed (with the platform's UI
 overlay zones) and in a Shorts / Reels / TikTok profile grid, which shows its 3:4 middle.
 Colours follow the palette (light or dark), as the platforms' own themes do.
+``PlatformStrip`` sets the three side by side with their captions.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from thumbdesk.core.presets import GRID_MIDDLE, PRESETS
+from thumbdesk.core.types import TitleStyle
 from thumbdesk.ui.export_preview import paint_zones
+
+CARD_SIZE = (320, 180)
+"""Size, in pixels, of the thumbnail rendered for the YouTube card and the phone."""
+COVER_SIZE = (216, 384)
+"""Size of the 9:16 cover rendered for the feed and the profile grid."""
 
 
 def format_duration(seconds: float) -> str:
@@ -220,3 +227,40 @@ class ProfileGrid(_Mockup):
             painter.drawText(tile.adjusted(5, 0, 0, -2), where, views)
             painter.setPen(QColor("#ffffff"))
             painter.drawText(tile.adjusted(4, 0, 0, -3), where, views)
+
+
+class PlatformStrip(QGroupBox):
+    """The three mock-ups side by side under "On the platforms", each with its caption."""
+
+    def __init__(self, caption: str, duration_s: float, parent: QWidget | None = None) -> None:
+        super().__init__("On the platforms", parent)
+        self.youtube_card = YouTubeCard()
+        self.phone_card = PhoneCard()
+        self.profile_grid = ProfileGrid()
+        for mockup in (self.youtube_card, self.phone_card):
+            mockup.set_caption(caption, duration_s)
+        row = QHBoxLayout(self)
+        mockups: tuple[tuple[str, QWidget], ...] = (
+            ("YouTube home", self.youtube_card),
+            ("Phone", self.phone_card),
+            ("Shorts / Reels / TikTok: feed and profile grid", self.profile_grid),
+        )
+        for label, widget in mockups:
+            column = QVBoxLayout()
+            caption_label = QLabel(label)
+            caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column.addWidget(widget, 1)
+            column.addWidget(caption_label)
+            row.addLayout(column, 2 if widget is self.profile_grid else 1)
+
+    def show_thumbnail(self, card: QImage, cover: QImage, title: TitleStyle | None) -> None:
+        """Show the rendered card (``CARD_SIZE``) and cover (``COVER_SIZE``).
+
+        The title's text, when there is one, stands in for the video's caption.
+        """
+        self.youtube_card.set_image(card)
+        self.phone_card.set_image(card)
+        self.profile_grid.set_image(cover)
+        caption = " ".join(title.lines) if title else ""
+        for mockup in (self.youtube_card, self.phone_card):
+            mockup.set_caption(caption or mockup.caption, mockup.duration_s)
