@@ -75,6 +75,22 @@ def test_dog_frame_is_tagged_dog(scorer: Scorer, evidence: dict[str, object]) ->
     assert all(0.0 <= t.score <= 1.0 for t in ft.topics)
 
 
+def test_fur_beside_a_plush_toy_is_no_dog(scorer: Scorer, evidence: dict[str, object]) -> None:
+    """The classifier reads a plush bear as a dog breed: beside a teddy bear the detector sees,
+    a dog it does not see counts little (the dog frame, with the detector's teddy bear added)."""
+    from dataclasses import replace
+
+    from thumbdesk.ml.detector import Detection
+
+    ev = evidence["dog"]
+    dogs = [d for d in ev.objects if d.label == "dog"]  # type: ignore[attr-defined]
+    assert not dogs  # the classifier alone says dog here
+    plush = replace(ev, objects=(*ev.objects, Detection("teddy bear", 0.45, (0.3, 0.3, 0.4, 0.5))))  # type: ignore[type-var]
+    words = [Topic("dog", 1.0), Topic("toy", 1.0)]
+    assert "dog" in tags(scorer.score_topics(ev, words))
+    assert "dog" not in tags(scorer.score_topics(plush, words))
+
+
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:
     ft = scorer.score_topics(evidence["person"], default_topics())
     assert ft.faces >= 1

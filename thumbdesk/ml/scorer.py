@@ -7,10 +7,10 @@ objects the detector finds. Topic scoring (``Scorer.score_topics``, cheap,
 re-run when the creator edits the topic list) reads it through the curated evidence map
 (``resources/evidence.csv``, see ``evidence_map``): each topic word's certainty is the
 noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its best detection, its
-people features and the frame's style; in a people scene, an animal the detector does not
-find counts little from the classifier alone (UNCONFIRMED). Words the map lacks are matched
-zero-shot: the MiniLM similarity of the word to every ImageNet label (``zero_shot``) weights
-the class probabilities instead.
+people features and the frame's style; in a people scene or beside a plush toy, an animal the
+detector does not find counts little from the classifier alone (UNCONFIRMED). Words the map
+lacks are matched zero-shot: the MiniLM similarity of the word to every ImageNet label
+(``zero_shot``) weights the class probabilities instead.
 
 A tag is shown only from TAG_MIN certainty: no tag is better than a wrong tag. A specific
 people tag (woman, boy) stands for the generic one (face, person), save "face" on a close-up
@@ -82,6 +82,10 @@ UNCONFIRMED = 0.4
 does not detect counts this much (a ballroom's gowns read as spaniels)."""
 PEOPLE_SCENE = 0.5
 """Detector confidence of a person that makes the frame a people scene."""
+STAND_INS = frozenset({"teddy bear"})
+"""Detector classes of things with fur and no animal in them: where the detector sees one from
+OBJECT_LOW, an animal it does not detect counts UNCONFIRMED too (a plush bear read as a dog
+0.76 by the classifier)."""
 DETAIL_MIN_PX = 12.0
 DETAIL_MIN_SCORE = 0.7
 """Faces smaller or less sure than these in the analysed copy are not worth reading the frame
@@ -339,7 +343,9 @@ class Scorer:
         # The classifier names something in every frame, flat and black ones too: its word
         # counts as far as the frame has contrast. Detections and faces are located evidence
         # (a small plane on a plain sky is a plane) and count in full.
-        if any(p.score >= PEOPLE_SCENE for p in ev.persons):
+        if any(p.score >= PEOPLE_SCENE for p in ev.persons) or any(
+            d.label in STAND_INS and d.score >= OBJECT_LOW for d in ev.objects
+        ):
             seen = {d.label for d in ev.objects}
             found = np.array([bool(c & seen) for c in table.object_classes])
             unconfirmed = table.animal_words & ~found
