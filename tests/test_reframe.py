@@ -26,6 +26,29 @@ def test_sintel_bars_are_found_and_cut_from_candidates(core_results):
     assert core_results("bikes.mp4").picture_box == bars.FULL_PICTURE
 
 
+def test_a_dark_band_on_one_side_is_the_scene_not_a_bar(core_results):
+    """Bars come in pairs: a dark stage floor or a ceiling alone is kept in the picture."""
+    from thumbdesk.core.quality import measure
+
+    frames = [c.frame.image for c in core_results("bikes.mp4").candidates[:5]]
+    height, width = frames[0].shape[:2]
+    band = height // 5
+
+    def framed(image: np.ndarray, top: int, bottom: int, side: int = 0) -> np.ndarray:
+        out = np.zeros((height + top + bottom, width + side, 3), np.uint8)
+        out[top : top + height, side:] = image
+        return out
+
+    def box(top: int, bottom: int, side: int = 0) -> tuple[float, float, float, float]:
+        metrics = [measure(framed(f, top, bottom, side)) for f in frames]
+        return bars.picture_box(metrics, (width + side, height + top + bottom), 30.0)
+
+    assert box(band, 0) == bars.FULL_PICTURE  # a dark ceiling above the picture
+    assert box(0, 0, side=band) == bars.FULL_PICTURE  # a dark wall on the left
+    x, y, w, h = box(band, band)  # a letterbox
+    assert x == 0.0 and w == 1.0 and h < 1.0 and y * (height + 2 * band) >= band - 1
+
+
 def test_crop_keeps_the_subject_and_fit_when_it_cannot():
     size = (1920, 1080)
     subject = (0.75, 0.3, 0.1, 0.3)  # a face on the right

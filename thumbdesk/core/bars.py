@@ -2,8 +2,9 @@
 
 Every sampled frame's picture area is measured (``quality.content_box``: dark, flat rows and
 columns at the edges); the clip's bars are the median of each side over frames with real
-content, so a dark scene does not widen them and one bright frame does not erase them. The
-picture box is kept as fractions of the frame, so it applies at working size and at full
+content, so a dark scene does not widen them and one bright frame does not erase them. Bars
+come in pairs (top and bottom, left and right): a dark band on one side alone is the scene.
+The picture box is kept as fractions of the frame, so it applies at working size and at full
 resolution alike: candidates, exports and the report all use it.
 """
 
@@ -38,6 +39,12 @@ def picture_box(
     left, top, right, bottom = (v + 1.0 if v > 0 else 0.0 for v in (left, top, right, bottom))
     fractions = [left / width, top / height, right / width, bottom / height]
     left, top, right, bottom = (f if f >= _MIN_BAR else 0.0 for f in fractions)
+    # Bars come in pairs (a letterbox above and below, a pillarbox left and right): a dark
+    # band on one side alone is the scene (a dark stage, a ceiling, a night sky), kept.
+    if not (top and bottom):
+        top = bottom = 0.0
+    if not (left and right):
+        left = right = 0.0
     box = (left, top, 1.0 - left - right, 1.0 - top - bottom)
     if box != FULL_PICTURE:
         logger.info("bars: picture box %s of the frame", tuple(round(v, 4) for v in box))
