@@ -70,7 +70,7 @@ def _compare_subjects(kept: list[Sampled], distance: np.ndarray) -> None:
     distance[pairs] = np.minimum(distance[pairs], dedup.distances(features))
 
 
-def _in_picture(
+def in_picture(
     entry: Sampled, box: tuple[float, float, float, float]
 ) -> tuple[Frame, QualityMetrics]:
     """The frame cropped to the clip's picture box, its measured boxes moved with it."""
@@ -137,7 +137,7 @@ def cluster(
         rep = best[group_index]
         entry = kept[rep]
         flagged = entry.reason is not None
-        frame, metrics = _in_picture(entry, picture)
+        frame, metrics = in_picture(entry, picture)
         candidate = Candidate(
             frame=frame,
             quality=metrics,
@@ -175,7 +175,7 @@ def member_lookup(
         entries = [kept[m] for m in others.get(cluster_id, [])]
         return [
             clear_faces.Member(
-                *_in_picture(e, picture), f"{e.reason}: {e.detail}" if e.reason else ""
+                *in_picture(e, picture), f"{e.reason}: {e.detail}" if e.reason else ""
             )
             for e in entries
         ]

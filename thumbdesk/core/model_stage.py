@@ -5,8 +5,9 @@ yielding a partial ranking after each batch (small faces completed at full resol
 ``core.detail``). ``ModelStage.second_looks`` then, in this order:
 
 1. swaps in a clearer face of a candidate's group (``core.clear_faces``), then the peak of
-   an action where a candidate shows a person, and marks in-between moments of a shot whose
-   peak another candidate shows (``core.moments``);
+   an action where a candidate shows a person, looking between the samples where the people
+   move (``core.between``), and marks in-between moments of a shot whose peak another
+   candidate shows (``core.moments``);
 2. reads the burnt-in text of the candidates that can reach the top, and swaps in a frame of
    the group with less text (``core.clean_text``);
 3. marks faces shown less clearly than another candidate's of the same shot, and reads the
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
+from functools import partial
 
 from thumbdesk.core import clean_text, clear_faces, moments
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.rank import ranked, rescored
 from thumbdesk.core.types import (
     Candidate,
+    Frame,
     FrameScorer,
     FrameTopics,
     PartialCandidates,
@@ -36,12 +39,9 @@ from thumbdesk.core.types import (
     Topic,
 )
 
-GROUP_LOOKS = (
-    (clear_faces.prefer_clear_faces, "shows the face more clearly"),
-    (moments.prefer_peak_moments, "shows the peak of the action"),
-)
-"""The looks into a candidate's group that may swap another of its frames in, in order, with
-the reason given to the frame replaced (both take the same arguments)."""
+FACE_LOOK = "shows the face more clearly"
+MOMENT_LOOK = "shows the peak of the action"
+"""The reasons given to the frames replaced by the looks into a candidate's group."""
 
 SCORE_BATCH = 4
 """Candidates per ``evidence`` call, unless the scorer asks for more (``batch_size``, e.g.
@@ -65,9 +65,14 @@ class ModelStage:
         members_of: Callable[[int], Sequence[clear_faces.Member]],
         progress_start: float,
         progress_span: float,
+        between: Callable[[Frame, Frame], clear_faces.Member | None] | None = None,
     ) -> None:
-        """``members_of(cluster_id)``: the other frames of a candidate's group."""
+        """Set up the stage; ``members_of(cluster_id)``: the other frames of a group.
+
+        ``between(a, b)``: the frame halfway between two of them (``InBetween.read``).
+        """
         self._scorer = scorer
+        self._between = between
         self._topics = topics
         self._config = config
         self._members_of = members_of
@@ -121,7 +126,11 @@ class ModelStage:
         """
         scorer, topics = self._scorer, self._topics
         complete = detail.complete if detail is not None else None
-        for look, why in GROUP_LOOKS:
+        group_looks = (
+            (clear_faces.prefer_clear_faces, FACE_LOOK),
+            (partial(moments.prefer_peak_moments, between=self._between), MOMENT_LOOK),
+        )
+        for look, why in group_looks:
             updated, swaps = look(
                 candidates, self._members_of, scorer, topics, self._finish, complete
             )

@@ -25,14 +25,23 @@ moment (``Moment.value``) is clearly more (``MARGIN``), whose body is not turned
 (``FACING_LOSS``) and whose picture quality is not much worse (``QUALITY_SLACK``) takes the
 candidate's place; the candidate keeps its group and shot and a note saying why
 (``Candidate.moment_note``). Candidates where a clearer face was swapped in are left alone.
+
+The peak of a quick movement (a kick at full stretch) lasts about one sampling step and often
+falls between two samples. Where the people of a group move (``moves``: the frames looked at
+measure ``MOVING`` apart, or the model could not follow one of them, as in a blur), the look
+also reads the frame halfway after a few frames looked at, where the body changes most
+(``halfway_pairs``, read by ``between``, at most ``MAX_BETWEEN`` a candidate), and judges
+those with the others.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -63,6 +72,13 @@ LOOK_BUDGET = 10
 each)."""
 MIN_APART_S = 0.2
 """Frames looked at are at least this far apart in time."""
+MAX_BETWEEN = 3
+"""Frames halfway between two samples of a group read and looked at for each candidate whose
+people move (~40 ms each to read and look at a 1080p frame; the reads are capped per clip by
+``core.between.MAX_READS``)."""
+MOVING = 0.3
+"""The people of a group move when the moments (``Moment.value``) of its frames looked at
+spread this much (half of ``MARGIN``; a held pose measures within ~0.2)."""
 QUALITY_SLACK = 0.15
 """An alternate's picture quality may be this much below the candidate's (0..1 scale): a
 peak of action is often a little less sharp than a pause."""
@@ -275,6 +291,51 @@ def alternates(candidate: Candidate, members: Sequence[Member], limit: int) -> l
     ]
 
 
+def moves(mine: Moment, measured: Sequence[Moment | None]) -> bool:
+    """Whether the people move between the frames of a group looked at (see ``MOVING``)."""
+    values = [mine.value] + [m.value for m in measured if m is not None]
+    return any(m is None for m in measured) or max(values) - min(values) >= MOVING
+
+
+def change(before: Moment | None, after: Moment | Literal["unseen"] | None) -> float:
+    """How much a body changes between two samples (``Moment.value``), to order the reads.
+
+    A frame the model could not follow beside one it could: a blur, the body moving fast
+    (the most); both not followed: nothing to compare (the least); a next sample not looked
+    at: unknown (``MOVING``).
+    """
+    if after == "unseen":
+        return MOVING
+    if before is None or after is None:
+        return 0.0 if before is None and after is None else math.inf
+    return abs(after.value - before.value)
+
+
+def halfway_pairs(
+    group: Sequence[Frame], looked: dict[int, Moment | None], limit: int
+) -> list[tuple[Frame, Frame]]:
+    """Up to ``limit`` pairs (a frame looked at, the next sampled frame of its group).
+
+    ``group``: the group's sampled frames; ``looked``: the moments of those looked at, by
+    frame index. The frame halfway between each pair is the one to read: the pairs where
+    the body changes most (``change``) first, then the earlier; returned in time order.
+    Only pairs of consecutive samples count (no more than 1.5 times the group's shortest
+    step apart: between two distant frames of a group lie other pictures).
+    """
+    frames = sorted(group, key=lambda f: f.time_s)
+    steps = [b.time_s - a.time_s for a, b in itertools.pairwise(frames)]
+    if limit <= 0 or not steps:
+        return []
+    longest = 1.5 * max(min(steps), 1e-6)
+    pairs = [
+        (change(looked[a.index], looked.get(b.index, "unseen")), a.time_s, a, b)
+        for a, b in itertools.pairwise(frames)
+        if a.index in looked and b.time_s - a.time_s <= longest
+    ]
+    chosen = sorted(pairs, key=lambda p: (-p[0], p[1]))[:limit]
+    return [(a, b) for _, _, a, b in sorted(chosen, key=lambda p: p[1])]
+
+
 def look_region(
     boxes: Sequence[tuple[float, float, float, float]], aspect: float
 ) -> tuple[float, float, float, float]:
@@ -335,6 +396,19 @@ def mark_lesser_moments(
     return out
 
 
+def _halfway(
+    candidate: Candidate,
+    members: Sequence[Member],
+    looked: dict[int, Moment | None],
+    between: Callable[[Frame, Frame], Member | None],
+) -> list[Member]:
+    """The usable frames halfway after frames of a group looked at (see the module)."""
+    floor = quality_score(candidate.quality) - QUALITY_SLACK
+    group = [candidate.frame] + [m.frame for m in members]
+    read = (between(a, b) for a, b in halfway_pairs(group, looked, MAX_BETWEEN))
+    return usable_members(candidate, [m for m in read if m is not None], floor)
+
+
 def prefer_peak_moments(
     candidates: Sequence[Candidate],
     members_of: Callable[[int], Sequence[Member]],
@@ -342,11 +416,13 @@ def prefer_peak_moments(
     topics: Sequence[Topic],
     finish: Callable[[FrameTopics], FrameTopics] = lambda t: t,
     complete: Callable[[Sequence[Frame], Sequence[Any]], list[Any]] | None = None,
+    between: Callable[[Frame, Frame], Member | None] | None = None,
 ) -> tuple[list[Candidate], list[Swap]]:
     """Candidates with each in-between moment replaced by the peak of its group, and the swaps.
 
     Then the candidates looked at are compared shot by shot (``mark_lesser_moments``).
-    Arguments as ``core.clear_faces.prefer_clear_faces``.
+    Arguments as ``core.clear_faces.prefer_clear_faces``; ``between(a, b)`` reads the frame
+    halfway between two sampled frames of a group (``core.between.InBetween.read``).
     """
     out = list(candidates)
     if not isinstance(scorer, PoseLooker):
@@ -381,6 +457,13 @@ def prefer_peak_moments(
         budget -= len(others)
         found = scorer.find_poses([m.frame.image for m in others], region)
         measured = [moment(main_bodies(poses, aspect)) for poses in found]
+        if between is not None and moves(mine, measured):
+            looked_at = {m.frame.index: v for m, v in zip(others, measured, strict=True)}
+            looked_at[candidate.frame.index] = mine
+            extra = _halfway(candidate, members_of(candidate.cluster_id), looked_at, between)
+            found = scorer.find_poses([m.frame.image for m in extra], region)
+            others = others + extra
+            measured = measured + [moment(main_bodies(poses, aspect)) for poses in found]
         log.debug(
             "frame %d: moment %.2f; group %s",
             candidate.frame.index,

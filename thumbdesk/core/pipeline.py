@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from thumbdesk.core import bars, quality, shots
+from thumbdesk.core.between import InBetween
 from thumbdesk.core.decode import Sampler
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
@@ -175,7 +176,12 @@ def run_pipeline(
     mark = time.perf_counter()
     if scorer is not None:
         members_of = member_lookup(kept, others, picture)
-        stage = ModelStage(scorer, topics, config, members_of, _start_of("score"), _SPAN["score"])
+        between = InBetween(
+            path, sampler.stats.frame_times_s, [s.metrics for s in sampled], config, picture
+        )
+        stage = ModelStage(
+            scorer, topics, config, members_of, _start_of("score"), _SPAN["score"], between.read
+        )
         detail = (
             DetailPass(scorer, info, sampler.stats.frame_times_s)
             if isinstance(scorer, DetailScorer)
@@ -185,6 +191,7 @@ def run_pipeline(
             candidates = yield from stage.score(candidates, detail)
             candidates, rejected = stage.second_looks(candidates, rejected, detail)
         finally:
+            between.close()
             if detail is not None:
                 detail.close()
     timings["score"] = time.perf_counter() - mark

@@ -233,11 +233,16 @@ def relative_sharpness(
 
     A subject on a plain background is judged by its own sharpness (``detail_sharpness``).
     """
+    typical = typical_sharpness(metrics, config)
+    return [replace(m, sharpness_rel=round(m.detail_sharpness / typical, 4)) for m in metrics]
+
+
+def typical_sharpness(metrics: Sequence[QualityMetrics], config: PipelineConfig) -> float:
+    """The clip's median sharpness over frames with real content (``sharpness_rel``'s 1)."""
     usable = [m.detail_sharpness for m in metrics if content_verdict(m, config)[0] is None]
     pool = usable or [m.detail_sharpness for m in metrics]
     typical = float(np.median(pool)) if pool else 1.0
-    typical = max(typical, 1e-6)
-    return [replace(m, sharpness_rel=round(m.detail_sharpness / typical, 4)) for m in metrics]
+    return max(typical, 1e-6)
 
 
 def content_verdict(
