@@ -91,6 +91,25 @@ def test_fur_beside_a_plush_toy_is_no_dog(scorer: Scorer, evidence: dict[str, ob
     assert "dog" not in tags(scorer.score_topics(plush, words))
 
 
+def test_an_animal_the_detector_cannot_decide_on_is_not_named(scorer: Scorer) -> None:
+    """The rendered rabbit of the sample clip: the detector reads one box as a bird (0.39) and
+    a horse (0.35), the classifier says albatross. No tag is better than "bird"."""
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.scorer import _torn_animals
+
+    rabbit = read_frame_index("bigbuckbunny.mp4", 126)
+    ev = scorer.evidence([rabbit])[0]
+    torn = _torn_animals(ev.objects)
+    assert {d.label for d in torn} >= {"bird", "horse"}
+    words = [Topic("bird", 1.0), Topic("horse", 1.0), Topic("rabbit", 1.0)]
+    assert not tags(scorer.score_topics(ev, words))
+    sure = [
+        Detection("dog", 0.8, (0.1, 0.1, 0.5, 0.5)),
+        Detection("cat", 0.4, (0.1, 0.1, 0.5, 0.5)),
+    ]
+    assert not _torn_animals(sure)  # a sure dog beside an unsure cat: the detector knows
+
+
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:
     ft = scorer.score_topics(evidence["person"], default_topics())
     assert ft.faces >= 1

@@ -17,7 +17,7 @@ from thumbdesk.ui.candidate_model import THUMB_WIDTH, CandidateModel, Roles, bgr
 pytestmark = pytest.mark.gui
 
 VIDEOS = Path(__file__).resolve().parents[2] / ".." / "shared" / "videos"
-SHORT_CLIP = VIDEOS / "bigbuckbunny.mp4"  # 5.3 s
+SHORT_CLIP = VIDEOS / "moviepy_airplane_fade.mp4"  # 9 s, 640x360, tagged "airplane"
 
 
 @pytest.fixture(scope="module")
