@@ -20,14 +20,7 @@ KICK = EVAL / "boy_penalty_kick_football.mp4"
 
 def sampled_frames(path: Path, config: PipelineConfig) -> tuple[list[Frame], list[float]]:
     opened = open_video(path)
-    sampler = Sampler(
-        opened.info,
-        config.sample_fps,
-        config.max_samples,
-        config.working_size,
-        config.max_sequential_frames,
-        opened,
-    )
+    sampler = Sampler.configured(opened, config)
     try:
         frames = list(sampler)
     finally:

@@ -26,7 +26,7 @@ import numpy as np
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.keyframes import keyframe_times, keyframes
 from thumbdesk.core.probe import OpenedVideo, check_readable_file, open_capture
-from thumbdesk.core.types import Frame, VideoInfo
+from thumbdesk.core.types import Frame, PipelineConfig, VideoInfo
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,18 @@ class Sampler:
         if duration > 0:
             self.interval_s = max(self.interval_s, duration / max_samples)
         self.stats = SampleStats(seek_mode=info.frame_count > max_sequential_frames)
+
+    @classmethod
+    def configured(cls, opened: OpenedVideo, config: PipelineConfig) -> Sampler:
+        """The pipeline's sampling pass over an opened video, as ``config`` sets it."""
+        return cls(
+            opened.info,
+            config.sample_fps,
+            config.max_samples,
+            config.working_size,
+            config.max_sequential_frames,
+            opened,
+        )
 
     def __iter__(self) -> Iterator[Frame]:
         """Yield sampled frames in presentation order."""

@@ -132,14 +132,7 @@ def run_pipeline(
     timings["probe"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    sampler = Sampler(
-        info,
-        config.sample_fps,
-        config.max_samples,
-        config.working_size,
-        config.max_sequential_frames,
-        opened,
-    )
+    sampler = Sampler.configured(opened, config)
     try:
         sampled = yield from _sample(path, sampler)
     finally:
