@@ -161,16 +161,14 @@ def features(
     bat games among them) make people football players on a pitch (``players_on_pitch``).
     """
     out = dict.fromkeys(FEATURES, 0.0)
-    present = max(
-        [face_strength(f, persons) for f in faces] + [person_strength(p) for p in persons] + [0.0]
-    )
+    strengths = [face_strength(f, persons) for f in faces]
+    present = max(strengths + [person_strength(p) for p in persons] + [0.0])
     if present <= 0.0:
         return out
     out["person"] = present
     adult = young = 0.0
     adults = 0
-    for f in faces:
-        s = face_strength(f, persons)
+    for f, s in zip(faces, strengths, strict=True):
         if f.age is not None:
             youth = _ramp(f.age, 18.0, 11.0)
             grown = _ramp(f.age, 15.0, 21.0)
@@ -197,11 +195,10 @@ def features(
     # a group needs a face or a clearly seen person: the detector's unsure "people" alone
     # (under 0.6) are too often shapes in a landscape, and specks in a field are nobody's friends
     anchor = max(
-        [face_strength(f, persons) for f in faces]
-        + [_ramp(p.score, 0.6, 0.75) * _ramp(p.box[3], 0.15, 0.3) for p in persons]
+        strengths + [_ramp(p.score, 0.6, 0.75) * _ramp(p.box[3], 0.15, 0.3) for p in persons]
     )
     out["couple"] = present * float(n == 2 and adults == 2)
-    facing = _together(faces, persons)
+    facing = _together(faces, strengths)
     out["group"] = anchor * _ramp(n, 2.0, 3.0) * _ramp(facing, 1.0, 2.0)
     out["crowd"] = anchor * _ramp(n, 4.0, 7.0)
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
@@ -233,9 +230,12 @@ def players_on_pitch(
     )
 
 
-def _together(faces: Sequence[FaceReading], persons: Sequence[PersonReading]) -> int:
-    """Clear faces at about the same distance as the nearest one (see ``TOGETHER``)."""
-    heights = [f.box[3] for f in faces if face_strength(f, persons) >= 0.5]
+def _together(faces: Sequence[FaceReading], strengths: Sequence[float]) -> int:
+    """Clear faces at about the same distance as the nearest one (see ``TOGETHER``).
+
+    ``strengths``: each face's ``face_strength``; a face is clear from 0.5.
+    """
+    heights = [f.box[3] for f, s in zip(faces, strengths, strict=True) if s >= 0.5]
     return sum(h >= TOGETHER * max(heights) for h in heights) if heights else 0
 
 

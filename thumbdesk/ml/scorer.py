@@ -35,7 +35,7 @@ import numpy as np
 from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
-from thumbdesk.ml.detector import SCORE_THRESHOLD, ObjectDetector
+from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
 from thumbdesk.ml.evidence import (
     OBJECT_LOW,
     Evidence,
@@ -164,10 +164,10 @@ class Scorer:
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
         self.map_rows = evidence_map.load_map(self._emb.label_names, FEATURES)
-        context = evidence_map.compile_map(
+        self._context = evidence_map.compile_map(
             ["baby things", "ball games", "bat games"], self.map_rows
-        )
-        self._baby, self._ball_games, self._bat_games = context.imagenet
+        ).imagenet
+        """(3, 1000) class weights of the scene context the people features read."""
         self.evidence_runs = 0
         """How many times the image models ran (tests check re-scoring does not)."""
 
@@ -327,14 +327,8 @@ class Scorer:
     def _certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
         """(n,) certainty in [0, 1] that the frame shows each word of the table."""
         probs = ev.probs.astype(np.float32)
-        people = features(
-            ev.readings,
-            ev.persons,
-            float(self._baby @ probs),
-            ev.grass,
-            float(self._ball_games @ probs),
-            float(self._bat_games @ probs),
-        )
+        baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
+        people = features(ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games)
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = _torn_animals(ev.objects)
@@ -406,7 +400,7 @@ def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) 
     return np.array([max([w * values[k] for k, w in d.items()] + [0.0]) for d in per_word])
 
 
-def _torn_animals(objects: Sequence[Any]) -> list[Any]:
+def _torn_animals(objects: Sequence[Detection]) -> list[Detection]:
     """Animal detections the detector cannot decide on (TORN).
 
     The same box is read as another animal about as surely (a rendered rabbit as a bird 0.39
