@@ -51,8 +51,8 @@ VIDEO = (".mp4", ".avi", ".webm", ".mkv", ".gif", ".mov")
 IMAGES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 
-def rows() -> list[dict]:
-    return [json.loads(line) for line in SOURCES.read_text("utf-8").splitlines() if line]
+def rows(sources: Path = SOURCES) -> list[dict]:
+    return [json.loads(line) for line in sources.read_text("utf-8").splitlines() if line]
 
 
 def _blob(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
@@ -77,9 +77,9 @@ def _frames(file: Path, n: int) -> list[np.ndarray]:
     return [frames[i] for i in picks if frames[i].std() >= 8]
 
 
-def collect(mirrors: Path, data: Path) -> None:
+def collect(mirrors: Path, data: Path, sources: Path = SOURCES) -> None:
     """Copy every row's images into DATA/<cls>/<source>/ (rows marked ``use`` are skipped)."""
-    for row in rows():
+    for row in rows(sources):
         if row.get("use"):
             continue
         folder = data / row["cls"] / row["source"]

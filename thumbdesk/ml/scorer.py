@@ -7,7 +7,10 @@ objects the detector finds. Topic scoring (``Scorer.score_topics``, cheap,
 re-run when the creator edits the topic list) reads it through the curated evidence map
 (``resources/evidence.csv``, see ``evidence_map``): each topic word's certainty is the
 noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its best detection, its
-people features and the frame's style; in a people scene or beside a plush toy, an animal the
+people features, the frame's style and what the people in view do (``ml.activity``: dance,
+yoga, running ...; counted only with someone in view and no head-and-shoulders shot, and
+the classifier's gymnastics classes count for gym only where the probe reads exercise); in a
+people scene or beside a plush toy, an animal the
 detector does not find counts little from the classifier alone (UNCONFIRMED). Words the map
 lacks are matched zero-shot: the MiniLM similarity of the word to every ImageNet label
 (``zero_shot``) weights the class probabilities instead.
@@ -34,6 +37,7 @@ import numpy as np
 
 from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets, evidence_map
+from thumbdesk.ml.activity import ACTIVITIES, activity_probe, doers, exercise_seen
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection, ObjectDetector
 from thumbdesk.ml.evidence import (
@@ -161,6 +165,7 @@ class Scorer:
         self._text = TextDetector(place)
         self._emb = assets.text_embeddings()
         self._style = style_probe()
+        self._activity = activity_probe()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
         self.map_rows = evidence_map.load_map(self._emb.label_names, FEATURES)
@@ -168,6 +173,10 @@ class Scorer:
             ["baby things", "ball games", "bat games"], self.map_rows
         ).imagenet
         """(3, 1000) class weights of the scene context the people features read."""
+        self._stretched = (
+            evidence_map.compile_map(["stretched bodies"], self.map_rows).imagenet[0] > 0
+        )
+        """(1000,) the gymnastics classes, which the classifier gives any stretched body."""
         self.evidence_runs = 0
         """How many times the image models ran (tests check re-scoring does not)."""
 
@@ -327,6 +336,8 @@ class Scorer:
     def _certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
         """(n,) certainty in [0, 1] that the frame shows each word of the table."""
         probs = ev.probs.astype(np.float32)
+        doing = self._activity.probabilities(probs)[0]
+        probs = np.where(self._stretched, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
         people = features(ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games)
         someone = people["person"]
@@ -354,13 +365,19 @@ class Scorer:
             mass = np.where(unconfirmed, mass * UNCONFIRMED, mass)
         classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
-        styles = {"cartoon": self._style.certainty(ev.cartoon, TAG_MIN)}
+        styles = {"cartoon": self._style.certainty(ev.cartoon, 0, TAG_MIN)}
+        doer = doers(someone, ev.persons, ev.faces)
+        activities = {
+            name: doer * self._activity.certainty(float(p), k, TAG_MIN)
+            for k, (name, p) in enumerate(zip(ACTIVITIES, doing, strict=True))
+        }
         parts = [
             classes,
             zero_shot,
             objects,
             _keyed_part(table.map.people, people),
             _keyed_part(table.map.style, styles),
+            _keyed_part(table.map.activity, activities),
         ]
         combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
         combined[table.map.never] = 0.0

@@ -1,0 +1,107 @@
+"""The activity probe (``ml/activity.py``) and how the scorer counts it.
+
+Real images through the real classifier and probe: the photos of ../shared/eval (none of them,
+nor any source of ../shared, was trained on), and the scorer's rules around the probe (an
+activity needs someone in view and no head-and-shoulders shot; the gymnastics classes count for
+gym only where the probe reads exercise).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from thumbdesk.core.decode import to_working_size
+from thumbdesk.core.errors import ModelError
+from thumbdesk.core.types import Topic
+from thumbdesk.ml import assets, load_scorer
+from thumbdesk.ml.activity import ACTIVITIES, EXERCISE, activity_probe
+from thumbdesk.ml.evidence import Evidence
+from thumbdesk.ml.faces import Face
+from thumbdesk.ml.probe import load_probe
+from thumbdesk.ml.scorer import TAG_MIN, Scorer
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+EVAL = SHARED / "eval"
+ACTIVITY_WORDS = set(ACTIVITIES) | {"gym", "exercise", "fitness", "sport", "skiing", "football"}
+
+MOST_CALLED_WITHOUT_AN_ACTIVITY = 3
+"""Of the eval photos whose labels name no activity or sport (18), how many the probe may call
+one. Measured: 2 (a family sitting on steps read as dancing, a make-up close-up as tennis)."""
+
+pytestmark = pytest.mark.skipif(not (EVAL / "LABELS.json").exists(), reason="no ../shared/eval")
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return load_scorer("cpu")
+
+
+@pytest.fixture(scope="module")
+def photos(scorer: Scorer) -> dict[str, tuple[Evidence, list[str]]]:
+    labels = json.loads((EVAL / "LABELS.json").read_text())
+    names = sorted(n for n in labels if n.startswith("photos/"))
+    images = [to_working_size(cv2.imread(str(EVAL / n), cv2.IMREAD_COLOR), 480) for n in names]
+    evidence = scorer.evidence(images)
+    return {n: (ev, labels[n]) for n, ev in zip(names, evidence, strict=True)}
+
+
+def called(evidence: Evidence) -> list[str]:
+    probe = activity_probe()
+    p = probe.probabilities(evidence.probs)[0]
+    return [a for k, a in enumerate(ACTIVITIES) if p[k] >= probe.thresholds[k]]
+
+
+def test_the_probe_file_matches_its_heads() -> None:
+    probe = activity_probe()
+    assert probe.names == ACTIVITIES
+    assert probe.softmax and probe.weight.shape == (len(ACTIVITIES) + 1, 1000)
+    assert np.all((probe.thresholds >= 0.5) & (probe.thresholds < 1.0))
+    with pytest.raises(ModelError, match="has heads"):
+        load_probe(assets.ACTIVITY, ("dance", "yoga"))
+
+
+def test_dancers_are_called_dancing(photos) -> None:
+    evidence, labels = photos["photos/dancers_couple_leap.jpg"]
+    assert "dance" in labels
+    assert called(evidence) == ["dance"]
+
+
+def test_photos_without_an_activity_are_seldom_called_one(photos) -> None:
+    plain = {n: ev for n, (ev, labels) in photos.items() if not ACTIVITY_WORDS & set(labels)}
+    assert len(plain) >= 15
+    wrong = {n: called(ev) for n, ev in plain.items() if called(ev)}
+    assert len(wrong) <= MOST_CALLED_WITHOUT_AN_ACTIVITY, wrong
+
+
+def test_an_activity_needs_a_body_in_view(scorer, photos) -> None:
+    evidence, _ = photos["photos/dancers_couple_leap.jpg"]
+    topics = [Topic("dance", 4100.0)]
+    assert scorer.certainties(evidence, topics)["dance"] >= TAG_MIN
+    nobody = replace(evidence, faces=(), readings=(), objects=())
+    assert scorer.certainties(nobody, topics)["dance"] == 0.0
+    # a head-and-shoulders shot shows no activity, whatever the probe reads
+    portrait = Face((0.3, 0.1, 0.4, 0.5), 0.95, 240.0, 500.0, 1.0)
+    closeup = replace(evidence, faces=(portrait,), readings=())
+    assert scorer.certainties(closeup, topics)["dance"] == 0.0
+
+
+def test_gymnastics_classes_count_for_gym_only_with_exercise(scorer, photos, monkeypatch) -> None:
+    """The classifier gives parallel bars to any stretched body: without exercise read by the
+    probe, they say next to nothing of a gym."""
+    evidence, _ = photos["photos/dancers_couple_leap.jpg"]
+    bars = evidence.probs.astype(np.float32)
+    bars[702] += 0.5  # parallel bars
+    bars /= bars.sum()
+    p = activity_probe().probabilities(bars)[0]
+    assert sum(p[ACTIVITIES.index(a)] for a in EXERCISE) < 0.2
+    dancers_on_bars = replace(evidence, probs=bars.astype(np.float16))
+    topics = [Topic("gym", 7001.0)]
+    assert scorer.certainties(dancers_on_bars, topics)["gym"] < TAG_MIN
+    monkeypatch.setattr(scorer, "_stretched", np.zeros(1000, bool))
+    assert scorer.certainties(dancers_on_bars, topics)["gym"] >= TAG_MIN

@@ -1,0 +1,69 @@
+"""What the people in a frame are doing: dance, yoga, running, boxing, basketball, tennis, workout.
+
+ImageNet has no class for an activity, and the gymnastics classes (horizontal bar, parallel
+bars, balance beam) fire on any stretched body: a cartwheel, a dance, a boxer. The activity
+probe (``ml.probe``, one head per activity) reads the classifier's ImageNet probabilities
+again, learnt from public images of people doing each activity and of people doing anything
+else (``scripts/models_activity.py``; none of them what ../shared or the evaluation holdouts
+hold). Each head's threshold was set for precision out of fold. The evidence map's
+``activity`` source reads the heads; the scorer counts them as far as someone in view could be
+doing them (``doers``), and counts the gymnastics classes for gym as far as the probe reads
+exercise (``exercise_seen``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from thumbdesk.ml import assets
+from thumbdesk.ml.faces import Face
+from thumbdesk.ml.people_features import PersonReading
+from thumbdesk.ml.probe import LinearProbe, load_probe
+
+ACTIVITIES = ("dance", "yoga", "running", "boxing", "basketball", "tennis", "workout")
+"""The probe's heads, in weight-row order: the keys of the evidence map's ``activity`` source."""
+
+
+@cache
+def activity_probe() -> LinearProbe:
+    """Load ``models/activity_probe.npz`` (verified against the manifest)."""
+    return load_probe(assets.ACTIVITY, ACTIVITIES)
+
+
+EXERCISE = ("workout", "yoga")
+EXERCISE_SEEN = (0.1, 0.4)
+"""The classifier gives its gymnastics classes (horizontal bar, parallel bars, balance beam: the
+evidence map's "stretched bodies") to any stretched body: a cartwheel, a boxer, a figure
+skater, a basketball shot. They count for gym and workout as far as the probe reads exercise
+(its EXERCISE heads together): not at all under 0.1, in full from 0.4."""
+DOER_SCORE = (0.3, 0.4)
+"""Detector confidence from which a person counts as someone doing the activity the probe
+reads, and where fully: lower than the people features ask, since the probe's reading is
+itself evidence of people in action (a dancer in a dim hallway scores 0.52, players on a far
+court 0.38)."""
+PORTRAIT_FACE = (0.2, 0.35)
+"""Largest face's share of the frame height from which what people do counts less, and where
+not at all: a head-and-shoulders shot shows no activity, whatever the probe reads."""
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    return float(np.clip((value - low) / (high - low), 0.0, 1.0))
+
+
+def exercise_seen(doing: np.ndarray) -> float:
+    """How far the gymnastics classes count, from the probe's (heads,) probabilities."""
+    return _ramp(sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE), *EXERCISE_SEEN)
+
+
+def doers(someone: float, persons: Sequence[PersonReading], faces: Sequence[Face]) -> float:
+    """How far the people in view can be doing an activity, in [0, 1].
+
+    ``someone`` is the people features' certainty of a person; an unsure detection also
+    counts (DOER_SCORE); a head-and-shoulders shot counts less (PORTRAIT_FACE).
+    """
+    doer = max([someone] + [_ramp(p.score, *DOER_SCORE) for p in persons])
+    face_height = max((f.box[3] for f in faces), default=0.0)
+    return doer * (1.0 - _ramp(face_height, *PORTRAIT_FACE))

@@ -1,0 +1,114 @@
+"""Linear probes on the classifier's ImageNet probabilities: what else a frame's 1000 numbers say.
+
+The classifier computes a frame's ImageNet probabilities anyway; a probe reads them again for
+something ImageNet has no class for (a drawn frame, an activity such as dancing). Its feature is
+the probabilities' logarithms floored at ``floor`` (the log-softmax of the logits, so float16
+probabilities give the same feature), standardised, and weighted by one logistic regression
+per head (``names``), squashed to a probability. Each head has its own threshold, set in
+training for precision: a head is called from there.
+
+The weights are built by ``scripts/models_style.py`` (the style probe) and
+``scripts/models_activity.py`` (the activity probe) from public images that ../shared does not
+hold; a probe file is an ``.npz`` of ``mean``, ``std``, ``weight`` (heads x 1000, or 1000 for
+one head), ``bias``, ``threshold`` (one per head) and ``floor``. A probe whose heads exclude one
+another (an activity) is a softmax: ``softmax`` is set, and ``weight`` and ``bias`` have one row
+more than the heads, for everything else.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from thumbdesk.core.errors import ModelError
+from thumbdesk.ml import assets
+
+CLASSES = 1000
+"""ImageNet classes: the width of a probe's feature."""
+
+
+@dataclass(frozen=True, eq=False)
+class LinearProbe:
+    """A probe's parameters (see the module docstring for the feature)."""
+
+    names: tuple[str, ...]
+    """What each head says of a frame, in weight-row order."""
+    mean: np.ndarray
+    """(1000,) feature means of the training frames."""
+    std: np.ndarray
+    """(1000,) feature standard deviations of the training frames."""
+    weight: np.ndarray
+    """(heads, 1000) weights on the standardised features."""
+    bias: np.ndarray
+    """(heads,)"""
+    floor: float
+    """Log-probability below which classes count alike (their noise is not evidence)."""
+    thresholds: np.ndarray
+    """(heads,) P from which each head is called: chosen in training for precision."""
+    softmax: bool = False
+    """The heads exclude one another: P is the softmax over the rows (the last: none of them),
+    not one logistic function per head."""
+
+    def probabilities(self, probs: np.ndarray) -> np.ndarray:
+        """(n, heads) P of each head for frames given their (n, 1000) ImageNet probabilities."""
+        logp = np.log(np.maximum(np.atleast_2d(probs).astype(np.float32), 1e-30))
+        x = np.maximum(logp, self.floor)
+        z = ((x - self.mean) / self.std) @ self.weight.T + self.bias
+        if self.softmax:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            soft: np.ndarray = (e / e.sum(axis=1, keepdims=True))[:, : len(self.names)]
+            return soft
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return p
+
+    def certainty(self, p: float, head: int, shown_from: float) -> float:
+        """The evidence a head's P gives, on the scorer's certainty scale.
+
+        It reaches ``shown_from`` (where a tag is shown) exactly at the head's threshold and 1
+        at P = 1; below the threshold it falls fast, so a P just under it adds next to nothing.
+        """
+        threshold = float(self.thresholds[head])
+        if p >= threshold:
+            top = (p - threshold) / max(1.0 - threshold, 1e-6)
+            return shown_from + (1.0 - shown_from) * min(1.0, top)
+        low = threshold - 0.1
+        return shown_from * max(0.0, (p - low) / (threshold - low)) ** 2
+
+    def certainties(self, probs: np.ndarray, shown_from: float) -> dict[str, float]:
+        """Each head's certainty for one frame's (1000,) ImageNet probabilities."""
+        p = self.probabilities(probs)[0]
+        return {
+            name: self.certainty(float(p[k]), k, shown_from) for k, name in enumerate(self.names)
+        }
+
+
+def load_probe(asset: str, names: tuple[str, ...]) -> LinearProbe:
+    """Load a probe file from ``models/`` (verified against the manifest)."""
+    try:
+        with np.load(io.BytesIO(assets.model_bytes(asset)), allow_pickle=False) as npz:
+            probe = LinearProbe(
+                names,
+                npz["mean"].astype(np.float32),
+                npz["std"].astype(np.float32),
+                np.atleast_2d(npz["weight"].astype(np.float32)),
+                np.asarray(npz["bias"], np.float32).reshape(-1),
+                float(np.asarray(npz["floor"]).reshape(-1)[0]),
+                np.asarray(npz["threshold"], np.float32).reshape(-1),
+                bool(npz["softmax"].reshape(-1)[0]) if "softmax" in npz.files else False,
+            )
+            stored = tuple(str(n) for n in npz["names"]) if "names" in npz.files else names
+    except (KeyError, ValueError, OSError) as exc:
+        raise ModelError(f"Model file models/{asset} is corrupt: {exc}") from None
+    heads = len(names)
+    rows = heads + 1 if probe.softmax else heads
+    if stored != names:
+        raise ModelError(f"Model file models/{asset} has heads {stored}, expected {names}")
+    shapes = (probe.mean.shape, probe.std.shape, probe.weight.shape, probe.bias.shape)
+    if (
+        shapes != ((CLASSES,), (CLASSES,), (rows, CLASSES), (rows,))
+        or len(probe.thresholds) != heads
+    ):
+        raise ModelError(f"Model file models/{asset} is corrupt: shapes {shapes}")
+    return probe
