@@ -185,3 +185,16 @@ def test_a_small_unsure_face_on_a_clearly_seen_person_is_sure() -> None:
     assert features((face,), (beside,))["man"] < 0.3
     large = FaceReading((0.54, 0.19, 0.1, 0.2), 0.75, 105.0, female=0.12, age=31.8)
     assert features((large,), (person,))["man"] < 0.3
+
+
+def test_a_clear_gender_on_a_teenage_face_names_someone() -> None:
+    """Between 15 and 18 the age model is unsure whether a face is young: with a clear gender it
+    is still a woman or a man, and a girl or a boy as far as it reads young."""
+    from thumbdesk.ml.people_features import FaceReading, features
+
+    teen = FaceReading((0.3, 0.2, 0.2, 0.24), 0.95, 98.0, female=0.99, age=16.4)
+    out = features((teen,))
+    assert out["woman"] >= 0.7 and 0.1 < out["girl"] < 0.4
+    young = FaceReading((0.3, 0.2, 0.2, 0.24), 0.95, 98.0, female=0.02, age=10.0)
+    out = features((young,))
+    assert out["boy"] == pytest.approx(1.0) and out["man"] == 0.0
