@@ -105,3 +105,19 @@ def test_gymnastics_classes_count_for_gym_only_with_exercise(scorer, photos, mon
     assert scorer.certainties(dancers_on_bars, topics)["gym"] < TAG_MIN
     monkeypatch.setattr(scorer, "_stretched", np.zeros(1000, bool))
     assert scorer.certainties(dancers_on_bars, topics)["gym"] >= TAG_MIN
+
+
+def test_riders_do_none_of_the_activities_save_a_workout() -> None:
+    """A motorcycle racer in leathers reads as a boxer, a skateboarder as running: someone on a
+    ridden thing is riding it (an exercise bike still shows a workout)."""
+    from thumbdesk.ml.activity import doers
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.people_features import PersonReading
+
+    rider = PersonReading((0.3, 0.2, 0.3, 0.6), 0.9)
+    alone = doers(1.0, (rider,), (), ())
+    assert alone.tolist() == [1.0] * len(ACTIVITIES)
+    bike = Detection("motorcycle", 0.48, (0.2, 0.4, 0.5, 0.5))
+    riding = dict(zip(ACTIVITIES, doers(1.0, (rider,), (), (bike,)), strict=True))
+    assert riding["workout"] == 1.0
+    assert max(v for a, v in riding.items() if a != "workout") == 0.0

@@ -19,6 +19,7 @@ from functools import cache
 import numpy as np
 
 from thumbdesk.ml import assets
+from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.faces import Face
 from thumbdesk.ml.people_features import PersonReading
 from thumbdesk.ml.probe import LinearProbe, load_probe
@@ -44,6 +45,12 @@ DOER_SCORE = (0.3, 0.4)
 reads, and where fully: lower than the people features ask, since the probe's reading is
 itself evidence of people in action (a dancer in a dim hallway scores 0.52, players on a far
 court 0.38)."""
+RIDDEN = frozenset({"bicycle", "motorcycle", "skis", "snowboard", "skateboard", "surfboard"})
+RIDDEN_SCORE = (0.3, 0.45)
+"""Detector classes of a sport the probe never learnt, and the confidence from which, and where
+fully, they say the people in view are riding one rather than doing an activity of the probe
+(a motorcycle racer in leathers read as a boxer, a skateboarder as running). Workouts on an
+exercise bike stay."""
 PORTRAIT_FACE = (0.2, 0.35)
 """Largest face's share of the frame height from which what people do counts less, and where
 not at all: a head-and-shoulders shot shows no activity, whatever the probe reads."""
@@ -58,12 +65,21 @@ def exercise_seen(doing: np.ndarray) -> float:
     return _ramp(sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE), *EXERCISE_SEEN)
 
 
-def doers(someone: float, persons: Sequence[PersonReading], faces: Sequence[Face]) -> float:
-    """How far the people in view can be doing an activity, in [0, 1].
+def doers(
+    someone: float,
+    persons: Sequence[PersonReading],
+    faces: Sequence[Face],
+    objects: Sequence[Detection],
+) -> np.ndarray:
+    """(heads,) how far the people in view can be doing each activity, in [0, 1].
 
     ``someone`` is the people features' certainty of a person; an unsure detection also
-    counts (DOER_SCORE); a head-and-shoulders shot counts less (PORTRAIT_FACE).
+    counts (DOER_SCORE); a head-and-shoulders shot counts less (PORTRAIT_FACE), and so do
+    people riding something (RIDDEN), save for a workout.
     """
     doer = max([someone] + [_ramp(p.score, *DOER_SCORE) for p in persons])
     face_height = max((f.box[3] for f in faces), default=0.0)
-    return doer * (1.0 - _ramp(face_height, *PORTRAIT_FACE))
+    riding = max([_ramp(d.score, *RIDDEN_SCORE) for d in objects if d.label in RIDDEN] + [0.0])
+    out = np.full(len(ACTIVITIES), doer * (1.0 - _ramp(face_height, *PORTRAIT_FACE)))
+    out[[a != "workout" for a in ACTIVITIES]] *= 1.0 - riding
+    return out

@@ -366,9 +366,9 @@ class Scorer:
         classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
         styles = {"cartoon": self._style.certainty(ev.cartoon, 0, TAG_MIN)}
-        doer = doers(someone, ev.persons, ev.faces)
+        doer = doers(someone, ev.persons, ev.faces, ev.objects)
         activities = {
-            name: doer * self._activity.certainty(float(p), k, TAG_MIN)
+            name: float(doer[k]) * self._activity.certainty(float(p), k, TAG_MIN)
             for k, (name, p) in enumerate(zip(ACTIVITIES, doing, strict=True))
         }
         parts = [
