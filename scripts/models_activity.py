@@ -31,7 +31,6 @@ workout 0.34. Yoga is mostly read as a workout.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -40,7 +39,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from models_style import FLOOR, IMAGES, collect
+from models_style import FLOOR, IMAGES, collect, probe_parser
 from thumbdesk.ml.activity import ACTIVITIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,14 +212,7 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="step", required=True)
-    c = sub.add_parser("collect")
-    c.add_argument("mirrors", type=Path)
-    c.add_argument("data", type=Path)
-    t = sub.add_parser("train")
-    t.add_argument("data", type=Path)
-    t.add_argument("--out", type=Path, default=OUT)
+    parser, t = probe_parser(__doc__.splitlines()[0], OUT)
     t.add_argument("--cache", type=Path, help="a .npz file that keeps the classifier's logits")
     args = parser.parse_args(argv)
     if args.step == "collect":

@@ -204,15 +204,26 @@ def train(data: Path, out: Path) -> None:
     print(f"wrote {out}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def probe_parser(
+    description: str, out: Path
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The command line of a probe's build script: ``collect MIRRORS DATA``, ``train DATA``.
+
+    Returns the parser and its ``train`` subparser (for options of one probe's own).
+    """
+    parser = argparse.ArgumentParser(description=description)
     sub = parser.add_subparsers(dest="step", required=True)
     c = sub.add_parser("collect")
     c.add_argument("mirrors", type=Path)
     c.add_argument("data", type=Path)
     t = sub.add_parser("train")
     t.add_argument("data", type=Path)
-    t.add_argument("--out", type=Path, default=OUT)
+    t.add_argument("--out", type=Path, default=out)
+    return parser, t
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, _ = probe_parser(__doc__.splitlines()[0], OUT)
     args = parser.parse_args(argv)
     if args.step == "collect":
         collect(args.mirrors, args.data)
