@@ -121,3 +121,14 @@ def test_riders_do_none_of_the_activities_save_a_workout() -> None:
     riding = dict(zip(ACTIVITIES, doers(1.0, (rider,), (), (bike,)), strict=True))
     assert riding["workout"] == 1.0
     assert max(v for a, v in riding.items() if a != "workout") == 0.0
+
+
+def test_an_activity_counts_in_popularity_at_most_half(scorer, photos) -> None:
+    """Shown like any tag, but on unseen footage about half of the probe's calls were wrong: a
+    dance reading must not lift a frame over a surer tag of another."""
+    from thumbdesk.ml.scorer import ACTIVITY_COUNTS
+
+    evidence, _ = photos["photos/dancers_couple_leap.jpg"]
+    frame = scorer.score_topics(evidence, [Topic("dance", 4100.0)])
+    assert frame.topics[0].word == "dance" and frame.topics[0].score > ACTIVITY_COUNTS
+    assert frame.popularity <= ACTIVITY_COUNTS + 1e-6

@@ -100,6 +100,11 @@ DETAIL_MIN_SCORE = 0.7
 again for."""
 POP_TOP_K = 2
 GENERIC_PEOPLE = ("face", "person")
+ACTIVITY_COUNTS = 0.5
+"""The most an activity reading (``ml.activity``) counts in popularity; it is shown as a tag as
+any other. Out of fold the probe keeps 80% precision, but about half of its calls on footage it
+never saw were wrong (a performer on a stage read as dancing, which lifted that frame over his
+thumbs-up to the audience): a surer tag of another frame should win."""
 CLOSEUP_FACE = 0.45
 """A face at least this share of the frame's height makes a close-up (a head-and-shoulders
 portrait or closer): "face" is shown beside who it is, "woman, face". At 0.3 it also came on
@@ -330,11 +335,15 @@ class Scorer:
     def certainties(self, evidence: Any, topics: Sequence[Topic]) -> dict[str, float]:
         """Every topic word's certainty in [0, 1], shown as a tag or not (for evaluation)."""
         words = tuple(t.word for t in topics)
-        scores = self._certainties(evidence, self._table(words))
+        scores, _ = self._certainties(evidence, self._table(words))
         return {w: float(v) for w, v in zip(words, scores, strict=True)}
 
-    def _certainties(self, ev: Evidence, table: _TopicTable) -> np.ndarray:
-        """(n,) certainty in [0, 1] that the frame shows each word of the table."""
+    def _certainties(self, ev: Evidence, table: _TopicTable) -> tuple[np.ndarray, np.ndarray]:
+        """Each word's certainty and how far it counts in popularity, both (n,) in [0, 1].
+
+        The certainty that the frame shows each word of the table; it counts in popularity as
+        far, save that an activity reading counts at most ACTIVITY_COUNTS.
+        """
         probs = ev.probs.astype(np.float32)
         doing = self._activity.probabilities(probs)[0]
         probs = np.where(self._stretched, probs * exercise_seen(doing), probs)
@@ -377,11 +386,11 @@ class Scorer:
             objects,
             _keyed_part(table.map.people, people),
             _keyed_part(table.map.style, styles),
-            _keyed_part(table.map.activity, activities),
         ]
-        combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
-        combined[table.map.never] = 0.0
-        return np.clip(combined, 0.0, 1.0)
+        activity = _keyed_part(table.map.activity, activities)
+        shown = _noisy_or([*parts, activity], table.map.never)
+        counted = _noisy_or([*parts, np.minimum(activity, ACTIVITY_COUNTS)], table.map.never)
+        return shown, counted
 
     def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
         """Topic scores, tags and popularity for one frame's cached evidence (cheap)."""
@@ -393,13 +402,13 @@ class Scorer:
         if not words:
             return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject, text=text)
         table = self._table(words)
-        scores = self._certainties(ev, table)
+        scores, counted = self._certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
         closeup = max((f.box[3] for f in ev.faces), default=0.0) >= CLOSEUP_FACE
         tags = pick_tags(scores, table, closeup)
         popularity = combine_popularity(
-            scores * _ramp(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
+            counted * _ramp(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
         )
         return FrameTopics(
             popularity=round(popularity, 6),
@@ -410,6 +419,13 @@ class Scorer:
             subject_boxes=subject_boxes(ev) + _tagged_objects(ev, table, tags),
             text=text,
         )
+
+
+def _noisy_or(parts: Sequence[np.ndarray], never: np.ndarray) -> np.ndarray:
+    """(n,) the noisy-OR of the parts' (n,) certainties; 0 where the map says ``never``."""
+    combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
+    combined[never] = 0.0
+    return np.clip(combined, 0.0, 1.0)
 
 
 def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
