@@ -23,7 +23,7 @@ from thumbdesk.ml import assets, load_scorer
 from thumbdesk.ml.activity import ACTIVITIES, EXERCISE, activity_probe
 from thumbdesk.ml.evidence import Evidence
 from thumbdesk.ml.faces import Face
-from thumbdesk.ml.probe import load_probe
+from thumbdesk.ml.probe import LinearProbe, load_probe
 from thumbdesk.ml.scorer import TAG_MIN, Scorer
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
@@ -63,7 +63,7 @@ def test_the_probe_file_matches_its_heads() -> None:
     assert probe.softmax and probe.weight.shape == (len(ACTIVITIES) + 1, 1000)
     assert np.all((probe.thresholds >= 0.5) & (probe.thresholds < 1.0))
     with pytest.raises(ModelError, match="has heads"):
-        load_probe(assets.ACTIVITY, ("dance", "yoga"))
+        load_probe(assets.ACTIVITY, ("dance", "yoga"), LinearProbe)
 
 
 def test_dancers_are_called_dancing(photos) -> None:

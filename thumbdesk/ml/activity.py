@@ -21,7 +21,7 @@ import numpy as np
 from thumbdesk.ml import assets
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.faces import Face
-from thumbdesk.ml.people_features import PersonReading
+from thumbdesk.ml.people_features import PersonReading, ramp
 from thumbdesk.ml.probe import LinearProbe, load_probe
 
 ACTIVITIES = ("dance", "yoga", "running", "boxing", "basketball", "tennis", "workout")
@@ -31,7 +31,7 @@ ACTIVITIES = ("dance", "yoga", "running", "boxing", "basketball", "tennis", "wor
 @cache
 def activity_probe() -> LinearProbe:
     """Load ``models/activity_probe.npz`` (verified against the manifest)."""
-    return load_probe(assets.ACTIVITY, ACTIVITIES)
+    return load_probe(assets.ACTIVITY, ACTIVITIES, LinearProbe)
 
 
 EXERCISE = ("workout", "yoga")
@@ -56,13 +56,9 @@ PORTRAIT_FACE = (0.2, 0.35)
 not at all: a head-and-shoulders shot shows no activity, whatever the probe reads."""
 
 
-def _ramp(value: float, low: float, high: float) -> float:
-    return float(np.clip((value - low) / (high - low), 0.0, 1.0))
-
-
 def exercise_seen(doing: np.ndarray) -> float:
     """How far the gymnastics classes count, from the probe's (heads,) probabilities."""
-    return _ramp(sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE), *EXERCISE_SEEN)
+    return ramp(sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE), *EXERCISE_SEEN)
 
 
 def doers(
@@ -77,9 +73,9 @@ def doers(
     counts (DOER_SCORE); a head-and-shoulders shot counts less (PORTRAIT_FACE), and so do
     people riding something (RIDDEN), save for a workout.
     """
-    doer = max([someone] + [_ramp(p.score, *DOER_SCORE) for p in persons])
+    doer = max([someone] + [ramp(p.score, *DOER_SCORE) for p in persons])
     face_height = max((f.box[3] for f in faces), default=0.0)
-    riding = max([_ramp(d.score, *RIDDEN_SCORE) for d in objects if d.label in RIDDEN] + [0.0])
-    out = np.full(len(ACTIVITIES), doer * (1.0 - _ramp(face_height, *PORTRAIT_FACE)))
+    riding = max([ramp(d.score, *RIDDEN_SCORE) for d in objects if d.label in RIDDEN] + [0.0])
+    out = np.full(len(ACTIVITIES), doer * (1.0 - ramp(face_height, *PORTRAIT_FACE)))
     out[[a != "workout" for a in ACTIVITIES]] *= 1.0 - riding
     return out

@@ -213,6 +213,7 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
     people: list[dict[str, float]] = [{} for _ in words]
     style: list[dict[str, float]] = [{} for _ in words]
     activity: list[dict[str, float]] = [{} for _ in words]
+    keyed = {"object": objects, "people": people, "style": style, "activity": activity}
     mapped = np.zeros(n, bool)
     never = np.zeros(n, bool)
     for row in rows:
@@ -231,7 +232,6 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
                     out=target[i, span.start : span.stop],
                 )
             else:
-                keyed = {"object": objects, "people": people, "style": style, "activity": activity}
                 into = keyed[row.source][i]
                 into[row.key] = max(into.get(row.key, 0.0), row.weight)
     overlap = _evidence_overlap(imagenet + context, objects, people, style, activity)

@@ -92,7 +92,7 @@ class PersonReading:
         return self.box[2] / max(self.box[3], 1e-6) * self.frame_aspect
 
 
-def _ramp(value: float, low: float, high: float) -> float:
+def ramp(value: float, low: float, high: float) -> float:
     """0 at ``low``, 1 at ``high``, linear between (either direction)."""
     if high == low:
         return float(value >= high)
@@ -117,12 +117,12 @@ def face_strength(face: FaceReading, persons: Sequence[PersonReading] = ()) -> f
     A small face in the top half of a clearly detected person's box counts at a lower
     detector confidence (``CORROBORATED_SCORE``, ``CORROBORATED_MAX_PX``).
     """
-    sure = _ramp(face.score, 0.7, 0.88)
+    sure = ramp(face.score, 0.7, 0.88)
     if face.size_px <= CORROBORATED_MAX_PX and any(
         person_strength(p) >= 0.9 and _in_head(face, p) for p in persons
     ):
-        sure = max(sure, _ramp(face.score, *CORROBORATED_SCORE))
-    return sure * _ramp(face.size_px, 14.0, 36.0)
+        sure = max(sure, ramp(face.score, *CORROBORATED_SCORE))
+    return sure * ramp(face.size_px, 14.0, 36.0)
 
 
 def _in_head(face: FaceReading, person: PersonReading) -> bool:
@@ -134,7 +134,7 @@ def _in_head(face: FaceReading, person: PersonReading) -> bool:
 
 def person_strength(person: PersonReading) -> float:
     """How sure we are of a detected person."""
-    return _ramp(person.score, 0.35, 0.6)
+    return ramp(person.score, 0.35, 0.6)
 
 
 def people_count(faces: Sequence[FaceReading], persons: Sequence[PersonReading]) -> int:
@@ -170,13 +170,13 @@ def features(
     adults = 0
     for f, s in zip(faces, strengths, strict=True):
         if f.age is not None:
-            youth = _ramp(f.age, 18.0, 11.0)
-            grown = _ramp(f.age, 15.0, 21.0)
+            youth = ramp(f.age, 18.0, 11.0)
+            grown = ramp(f.age, 15.0, 21.0)
             young, adult = max(young, s * youth), max(adult, s * grown)
             out["child"] = max(out["child"], s * youth)
-            out["baby"] = max(out["baby"], BABY_FROM_AGE * s * _ramp(f.age, 3.0, 1.0))
+            out["baby"] = max(out["baby"], BABY_FROM_AGE * s * ramp(f.age, 3.0, 1.0))
             if f.female is not None:
-                clear = _ramp(abs(f.female - 0.5) * 2.0, *GENDER_CLEAR)
+                clear = ramp(abs(f.female - 0.5) * 2.0, *GENDER_CLEAR)
                 # a grown-up for a couple only when read clearly: the age model takes
                 # children for adults, and children leave the gender model unsure
                 adults += s * grown * clear >= 0.5
@@ -186,31 +186,31 @@ def features(
                 # gender it is a woman or a man as far as it does not read young (a girl of
                 # 16.4 and 0.99 female was woman 0.23, girl 0.23: no one)
                 out["woman"] = max(out["woman"], she * max(grown, 1.0 - youth))
-                girlish = _ramp(f.female, *GIRL_FEMALE) * s
+                girlish = ramp(f.female, *GIRL_FEMALE) * s
                 out["girl"] = max(out["girl"], she * youth, girlish * youth)
                 out["man"] = max(out["man"], he * max(grown, 1.0 - youth))
                 out["boy"] = max(out["boy"], he * youth)
         if f.smile is not None:
-            out["smile"] = max(out["smile"], s * _ramp(f.smile, 0.5, 0.9))
-        out["face"] = max(out["face"], s * _ramp(f.box[3], 0.05, 0.15))
-    out["baby"] = max(out["baby"], present * _ramp(baby_context, 0.1, 0.4))
+            out["smile"] = max(out["smile"], s * ramp(f.smile, 0.5, 0.9))
+        out["face"] = max(out["face"], s * ramp(f.box[3], 0.05, 0.15))
+    out["baby"] = max(out["baby"], present * ramp(baby_context, 0.1, 0.4))
     n = people_count(faces, persons)
     # a group needs a face or a clearly seen person: the detector's unsure "people" alone
     # (under 0.6) are too often shapes in a landscape, and specks in a field are nobody's friends
     anchor = max(
-        strengths + [_ramp(p.score, 0.6, 0.75) * _ramp(p.box[3], 0.15, 0.3) for p in persons]
+        strengths + [ramp(p.score, 0.6, 0.75) * ramp(p.box[3], 0.15, 0.3) for p in persons]
     )
     out["couple"] = present * float(n == 2 and adults == 2)
     facing = _together(faces, strengths)
-    out["group"] = anchor * _ramp(n, 2.0, 3.0) * _ramp(facing, 1.0, 2.0)
-    out["crowd"] = anchor * _ramp(n, 4.0, 7.0)
+    out["group"] = anchor * ramp(n, 2.0, 3.0) * ramp(facing, 1.0, 2.0)
+    out["crowd"] = anchor * ramp(n, 4.0, 7.0)
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
     out["selfie"] = _selfie(faces)
     out["pitch"] = players_on_pitch(persons, grass, ball_games, bat_games)
     # a body held level (push-up, plank): a clearly seen person much wider than tall, and not
     # lying on a bed or a couch
     out["plank"] = max(
-        [person_strength(p) * _ramp(p.shape, 1.4, 2.2) for p in persons if not p.on_furniture]
+        [person_strength(p) * ramp(p.shape, 1.4, 2.2) for p in persons if not p.on_furniture]
         + [0.0]
     )
     return out
@@ -226,10 +226,10 @@ def players_on_pitch(
     """
     players = sum(person_strength(p) >= 0.5 and p.box[3] < 0.35 for p in persons)
     return (
-        _ramp(players, 2.0, 4.0)
-        * _ramp(grass, *PITCH_GRASS)
-        * _ramp(ball_games, *PITCH_BALL_GAMES)
-        * (1.0 - _ramp(bat_games, *PITCH_BAT_GAMES))
+        ramp(players, 2.0, 4.0)
+        * ramp(grass, *PITCH_GRASS)
+        * ramp(ball_games, *PITCH_BALL_GAMES)
+        * (1.0 - ramp(bat_games, *PITCH_BAT_GAMES))
     )
 
 
@@ -248,4 +248,4 @@ def _selfie(faces: Sequence[FaceReading]) -> float:
         return 0.0
     main = max(faces, key=lambda f: f.box[3])
     centre = main.box[0] + main.box[2] / 2
-    return face_strength(main) * _ramp(main.box[3], 0.25, 0.35) * _ramp(abs(centre - 0.5), 0.2, 0.1)
+    return face_strength(main) * ramp(main.box[3], 0.25, 0.35) * ramp(abs(centre - 0.5), 0.2, 0.1)

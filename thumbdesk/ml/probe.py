@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -76,19 +77,15 @@ class LinearProbe:
         low = threshold - 0.1
         return shown_from * max(0.0, (p - low) / (threshold - low)) ** 2
 
-    def certainties(self, probs: np.ndarray, shown_from: float) -> dict[str, float]:
-        """Each head's certainty for one frame's (1000,) ImageNet probabilities."""
-        p = self.probabilities(probs)[0]
-        return {
-            name: self.certainty(float(p[k]), k, shown_from) for k, name in enumerate(self.names)
-        }
+
+P = TypeVar("P", bound=LinearProbe)
 
 
-def load_probe(asset: str, names: tuple[str, ...]) -> LinearProbe:
-    """Load a probe file from ``models/`` (verified against the manifest)."""
+def load_probe(asset: str, names: tuple[str, ...], kind: type[P]) -> P:
+    """Load a probe file from ``models/`` (verified against the manifest) as a ``kind``."""
     try:
         with np.load(io.BytesIO(assets.model_bytes(asset)), allow_pickle=False) as npz:
-            probe = LinearProbe(
+            probe = kind(
                 names,
                 npz["mean"].astype(np.float32),
                 npz["std"].astype(np.float32),

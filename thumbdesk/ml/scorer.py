@@ -388,8 +388,10 @@ class Scorer:
             _keyed_part(table.map.style, styles),
         ]
         activity = _keyed_part(table.map.activity, activities)
-        shown = _noisy_or([*parts, activity], table.map.never)
-        counted = _noisy_or([*parts, np.minimum(activity, ACTIVITY_COUNTS)], table.map.never)
+        # how far none of the other evidence shows each word (its noisy-OR's complement)
+        unseen = np.prod([1.0 - p for p in parts], axis=0)
+        shown = _certain(unseen * (1.0 - activity), table.map.never)
+        counted = _certain(unseen * (1.0 - np.minimum(activity, ACTIVITY_COUNTS)), table.map.never)
         return shown, counted
 
     def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
@@ -421,9 +423,9 @@ class Scorer:
         )
 
 
-def _noisy_or(parts: Sequence[np.ndarray], never: np.ndarray) -> np.ndarray:
-    """(n,) the noisy-OR of the parts' (n,) certainties; 0 where the map says ``never``."""
-    combined = 1.0 - np.prod([1.0 - p for p in parts], axis=0)
+def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
+    """(n,) certainty from how far no evidence shows each word; 0 where the map says ``never``."""
+    combined = 1.0 - unseen
     combined[never] = 0.0
     return np.clip(combined, 0.0, 1.0)
 

@@ -42,5 +42,4 @@ class StyleProbe(LinearProbe):
 @cache
 def style_probe() -> StyleProbe:
     """Load ``models/style_probe.npz`` (verified against the manifest)."""
-    probe = load_probe(assets.STYLE, ("cartoon",))
-    return StyleProbe(**{f: getattr(probe, f) for f in probe.__dataclass_fields__})
+    return load_probe(assets.STYLE, ("cartoon",), StyleProbe)
