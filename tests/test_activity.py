@@ -24,7 +24,8 @@ from thumbdesk.ml.activity import ACTIVITIES, EXERCISE, activity_probe
 from thumbdesk.ml.evidence import Evidence
 from thumbdesk.ml.faces import Face
 from thumbdesk.ml.probe import LinearProbe, load_probe
-from thumbdesk.ml.scorer import TAG_MIN, Scorer
+from thumbdesk.ml.scorer import Scorer
+from thumbdesk.ml.topic_scores import TAG_MIN
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 EVAL = SHARED / "eval"
@@ -103,7 +104,7 @@ def test_gymnastics_classes_count_for_gym_only_with_exercise(scorer, photos, mon
     dancers_on_bars = replace(evidence, probs=bars.astype(np.float16))
     topics = [Topic("gym", 7001.0)]
     assert scorer.certainties(dancers_on_bars, topics)["gym"] < TAG_MIN
-    monkeypatch.setattr(scorer, "_stretched", np.zeros(1000, bool))
+    monkeypatch.setattr(scorer.topics, "_stretched", np.zeros(1000, bool))
     assert scorer.certainties(dancers_on_bars, topics)["gym"] >= TAG_MIN
 
 
@@ -126,7 +127,7 @@ def test_riders_do_none_of_the_activities_save_a_workout() -> None:
 def test_an_activity_counts_in_popularity_at_most_half(scorer, photos) -> None:
     """Shown like any tag, but on unseen footage about half of the probe's calls were wrong: a
     dance reading must not lift a frame over a surer tag of another."""
-    from thumbdesk.ml.scorer import ACTIVITY_COUNTS
+    from thumbdesk.ml.topic_scores import ACTIVITY_COUNTS
 
     evidence, _ = photos["photos/dancers_couple_leap.jpg"]
     frame = scorer.score_topics(evidence, [Topic("dance", 4100.0)])

@@ -14,7 +14,8 @@ from thumbdesk.core.topics import default_topics
 from thumbdesk.core.types import FrameTopics, Topic
 from thumbdesk.ml import load_scorer, unknown_topic_words
 from thumbdesk.ml.backends import nvidia_gpu_present
-from thumbdesk.ml.scorer import CLOSEUP_FACE, Scorer
+from thumbdesk.ml.scorer import Scorer
+from thumbdesk.ml.topic_scores import CLOSEUP_FACE
 
 VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
@@ -95,7 +96,7 @@ def test_an_animal_the_detector_cannot_decide_on_is_not_named(scorer: Scorer) ->
     """The rendered rabbit of the sample clip: the detector reads one box as a bird (0.39) and
     a horse (0.35), the classifier says albatross. No tag is better than "bird"."""
     from thumbdesk.ml.detector import Detection
-    from thumbdesk.ml.scorer import _torn_animals
+    from thumbdesk.ml.topic_scores import _torn_animals
 
     rabbit = read_frame_index("bigbuckbunny.mp4", 126)
     ev = scorer.evidence([rabbit])[0]

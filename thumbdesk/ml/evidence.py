@@ -1,7 +1,7 @@
 """What the image models saw in one frame (``Evidence``), and where its subjects are.
 
-The scorer (``ml.scorer``) fills an Evidence per frame from its models and reads topics from
-it; the helpers here turn the models' raw findings into the frame's readings (a face with its
+The scorer (``ml.scorer``) fills an Evidence per frame from its models, and topic scoring
+(``ml.topic_scores``) reads topics from it; the helpers here turn the models' raw findings into the frame's readings (a face with its
 attributes, the picture's contrast) and into the boxes the reframing keeps (faces, people
 without a face, head and shoulders around the main face). Nothing here runs a model.
 """
@@ -20,7 +20,7 @@ from thumbdesk.ml.people_features import FaceReading, PersonReading
 from thumbdesk.ml.text import TextReading
 
 OBJECT_LOW = 0.35
-"""Detector certainty that means nothing (``scorer`` ramps from it; people below it are not
+"""Detector certainty that means nothing (topic scoring ramps from it; people below it are not
 subjects to keep)."""
 RESTING_PLACES = ("bed", "couch", "bench")
 """Detector classes a person lies on without holding a plank."""
