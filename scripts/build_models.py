@@ -89,8 +89,9 @@ ENTRIES = {
         "script": "scripts/build_models.py --only yunet --yunet FILE (verifies the sha256)",
     },
     "people_faceres_deep.onnx": {
-        "what": "HSE faceres-deep: gender (P(male)) and age (100-way softmax, years 0-99) of a "
-        "224x224 face crop; float16 weights, ONNX opset 13",
+        "what": "HSE faceres-deep: gender (P(male)), age (100-way softmax, years 0-99) and the "
+        "256 features both read (for the age probe) of a 224x224 face crop; float16 weights, "
+        "ONNX opset 13",
         "source": f"{HUMAN}: models/faceres-deep.json + .bin, from HSE-asavchenko/HSE_FaceRec_tf",
         "licence": "Apache-2.0 (upstream HSE_FaceRec_tf); licenses/Apache-2.0.txt",
         "script": PEOPLE_SCRIPT,
@@ -148,19 +149,37 @@ def build_yunet(source: Path | None) -> None:
     print(f"  {YUNET}: sha256 verified")
 
 
+def _entries(models: Path) -> dict[str, dict[str, object]]:
+    path = models / "MANIFEST.json"
+    if not path.exists():
+        return {}
+    files: dict[str, dict[str, object]] = json.loads(path.read_text("utf-8"))["files"]
+    return files
+
+
+def _write(models: Path, files: dict[str, dict[str, object]]) -> None:
+    manifest = {"format": 1, "files": files}
+    (models / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    total = sum(int(str(meta["size"])) for meta in files.values())
+    print(f"  wrote models/MANIFEST.json ({len(files)} files, {total / 1e6:.1f} MB)")
+
+
 def write_manifest() -> None:
-    files: dict[str, dict[str, object]] = {}
-    total = 0
+    """The entries of ENTRIES, and those the probe scripts wrote (``write_entry``) kept."""
+    files = _entries(MODELS)
     for name, meta in ENTRIES.items():
         path = MODELS / name
         if not path.exists():
             raise SystemExit(f"missing {path}")
-        size = path.stat().st_size
-        files[name] = {**meta, "sha256": sha256(path), "size": size}
-        total += size
-    manifest = {"format": 1, "files": files}
-    (MODELS / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"  wrote models/MANIFEST.json ({len(files)} files, {total / 1e6:.1f} MB)")
+        files[name] = {**meta, "sha256": sha256(path), "size": path.stat().st_size}
+    _write(MODELS, files)
+
+
+def write_entry(path: Path, meta: dict[str, object]) -> None:
+    """Add or refresh one file's entry in its folder's MANIFEST.json (a probe script's output)."""
+    files = _entries(path.parent)
+    files[path.name] = {**meta, "sha256": sha256(path), "size": path.stat().st_size}
+    _write(path.parent, files)
 
 
 def main(argv: list[str] | None = None) -> int:

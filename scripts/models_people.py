@@ -76,13 +76,16 @@ MODELS: dict[str, ModelSpec] = {
     "faceres": ModelSpec(
         source="faceres-deep",
         output_file="people_faceres_deep.onnx",
-        outputs=("gender_pred/Sigmoid:0", "age_pred/Softmax:0"),
-        output_names=("male", "age"),
+        # "features" (the layer both heads read) feeds the age probe (scripts/models_age.py)
+        outputs=("gender_pred/Sigmoid:0", "age_pred/Softmax:0", "feats/Relu:0"),
+        output_names=("male", "age", "features"),
         input_name="input_1:0",
         check_shape=(4, 224, 224, 3),
         check_dtype="float32",
         check_range=(-124.0, 152.0),
-        fp16_tolerance=0.02,
+        # the features move by up to 0.022 with float16 weights (male and age by under 0.02);
+        # the age probe is trained on the float16 model's features
+        fp16_tolerance=0.025,
     ),
     "nanodet": ModelSpec(
         source="nanodet",

@@ -9,7 +9,8 @@ Build-time tool (``thumbdesk/ml/style.py`` reads its output). Two steps:
 one repository's collection) with the public GitHub repository and commit its images come from,
 their paths, the class (``cartoon``: drawn, anime, computer-animated; ``real``: camera footage
 and photos), the licence as far as known and how many images it gave. MIRRORS holds bare copies
-of those repositories as ``owner+name`` folders (``git clone --mirror``); stills are copied,
+of those repositories as ``owner+name`` folders (``git clone --mirror``, or fetch's
+``owner+name/repo``); stills are copied,
 videos and GIFs give evenly spaced frames (5% trimmed at each end, near-flat frames dropped),
 and the film stills marked ``crops`` add three 60%-wide crops. A row marked ``use`` is test
 data and never trained on. Kept out on purpose: every film and repository that ../shared draws
@@ -56,7 +57,10 @@ def rows(sources: Path = SOURCES) -> list[dict]:
 
 
 def _blob(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
-    git_dir = mirrors / repo.replace("/", "+")
+    folder = mirrors / repo.replace("/", "+")
+    # a mirror (owner+name), or fetch's layout: owner+name/repo, bare or with a .git inside
+    layouts = (folder / "repo" / ".git", folder / "repo", folder)
+    git_dir = next((d for d in layouts if (d / "HEAD").is_file()), folder)
     return subprocess.run(
         ["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"], capture_output=True, check=True
     ).stdout

@@ -83,19 +83,22 @@ def test_a_dancer_turned_away_gives_way_to_the_group_facing_the_camera(scorer: S
 
 def test_an_in_between_moment_gives_way_to_the_peak_of_its_shot(scorer: Scorer) -> None:
     """Looked at frame by frame: at 4.00 s the girl throws both arms up and the boy jumps
-    behind her; 5.33 s (arms low) is an in-between moment of the same shot."""
+    behind her; 5.07 and 5.33 s (arms half up or low) are in-between moments of the same shot."""
     result = pick(JUMPING, scorer=scorer, topics=default_topics())
     # the girl's arms are up from 3.9 to 4.4 s (measured on frames at 8 per second); the peak
-    # is marked, not promised the top: its group is short, as a peak is, so it stands for less
-    # of the clip than the first pick's (which leads it by more than MOMENT_FLAW_COST)
+    # is unmarked, not promised the top: its group is short, as a peak is, and a frame showing
+    # the children's faces larger (their age read, so "child" tagged) may outrank it even so
     best = next(c for c in result.candidates if 3.9 <= c.frame.time_s <= 4.4)
-    assert not best.moment_flaw and best.rank <= 2
+    assert not best.moment_flaw
     marked = [c for c in result.candidates if c.moment_flaw]
-    assert any(round(c.frame.time_s, 2) == 5.33 for c in marked)
+    assert any(5.0 <= c.frame.time_s <= 5.4 for c in marked)
+    at = {f"at {c.frame.time_s:.2f} s": c for c in result.candidates}
     for c in marked:
-        assert "arms raised" in c.moment_flaw and f"at {best.frame.time_s:.2f} s" in c.moment_flaw
+        # each names a peak of its own shot (the shot's highest: 4.00 s, or the jump at 0.93 s)
+        peak = next(p for key, p in at.items() if c.moment_flaw.endswith(key))
+        assert "arms raised" in c.moment_flaw and not peak.moment_flaw
+        assert peak.shot == c.shot == best.shot
         assert c.breakdown.moment_penalty == rank.MOMENT_FLAW_COST
-        assert c.shot == best.shot
     first = next(i for i, c in enumerate(result.candidates) if c.moment_flaw)
     entry = build_report(result)["candidates"][first]
     assert entry["moment_flaw"] == result.candidates[first].moment_flaw

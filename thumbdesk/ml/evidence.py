@@ -1,9 +1,10 @@
 """What the image models saw in one frame (``Evidence``), and where its subjects are.
 
 The scorer (``ml.scorer``) fills an Evidence per frame from its models, and topic scoring
-(``ml.topic_scores``) reads topics from it; the helpers here turn the models' raw findings into the frame's readings (a face with its
-attributes, the picture's contrast) and into the boxes the reframing keeps (faces, people
-without a face, head and shoulders around the main face). Nothing here runs a model.
+(``ml.topic_scores``) reads topics from it; the helpers here turn the models' raw findings
+into the frame's readings (a face with its attributes, the picture's contrast) and into the
+boxes the reframing keeps (faces, people without a face, head and shoulders around the main
+face). Nothing here runs a model.
 """
 
 from __future__ import annotations
@@ -82,7 +83,13 @@ def reading_of(attributes: FaceAttributes) -> FaceReading:
     """A face and its attributes as the people features read them."""
     face = attributes.face
     return FaceReading(
-        face.box, face.score, face.size_px, attributes.female, attributes.age, attributes.happy
+        face.box,
+        face.score,
+        face.size_px,
+        attributes.female,
+        attributes.age,
+        attributes.happy,
+        attributes.groups,
     )
 
 

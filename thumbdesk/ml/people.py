@@ -4,6 +4,10 @@
   224x224 square crop around the face, BGR minus the Caffe / VGG means; all judged faces of
   a frame go through in one batch. Only faces at least ``GENDER_MIN_PX`` tall are judged
   (below that the answers were unreliable on real frames).
+- age group: faceres-deep reads most children as 30-year-olds (its mean age), yet its 256
+  features tell a child's face from a grown-up's: the age probe (``models/age_probe.npz``,
+  ``ml.probe``, built by ``scripts/models_age.py`` from public photos) reads them as baby,
+  child, teen or grown-up.
 - expression: oarriaga's mini-Xception (``models/people_emotion.onnx``, MIT) on a 64x64 grey
   crop, only for large frontal faces (``EMOTION_MIN_PX``, ``EMOTION_MIN_SYMMETRY``): on small
   or turned faces it gives confident nonsense.
@@ -19,6 +23,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import cv2
 import numpy as np
@@ -26,6 +31,7 @@ import numpy as np
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import GraphRunner
 from thumbdesk.ml.faces import Face
+from thumbdesk.ml.probe import LinearProbe, load_probe
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,12 @@ EMOTION_SIZE = 64
 _CAFFE_MEAN_BGR = np.array([103.939, 116.779, 123.68], dtype=np.float32)
 _AGES = np.arange(100, dtype=np.float32)
 
+AGE_GROUPS = ("baby", "child", "teen")
+"""The age probe's heads, in FaceAttributes.groups order (the rest: grown up): about 0-3,
+4-12 and 13-17 years."""
+FACE_FEATURES = 256
+"""Width of faceres-deep's feature layer, which the age probe reads."""
+
 EMOTIONS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 """Order of FaceAttributes.emotions (FER-2013 classes)."""
 
@@ -62,6 +74,8 @@ class FaceAttributes:
     """Expected age in years (the mean of the model's age distribution)."""
     age_spread: float | None
     """Standard deviation of the age distribution in years: the smaller, the surer."""
+    groups: tuple[float, ...] | None
+    """P of each of AGE_GROUPS (the age probe); None when the age was not judged."""
     emotions: tuple[float, ...] | None
     """Probabilities in EMOTIONS order; None unless the face is large and frontal."""
 
@@ -69,6 +83,12 @@ class FaceAttributes:
     def happy(self) -> float | None:
         """P(happy): a smile; None when the expression was not judged."""
         return None if self.emotions is None else self.emotions[EMOTIONS.index("happy")]
+
+
+@cache
+def age_probe() -> LinearProbe:
+    """Load ``models/age_probe.npz`` (verified against the manifest)."""
+    return load_probe(assets.AGE, AGE_GROUPS, LinearProbe, width=FACE_FEATURES)
 
 
 def square_crop(image: np.ndarray, face: Face, margin: float, size: int) -> np.ndarray:
@@ -98,6 +118,7 @@ class PeopleAttributes:
         """``device``: "cpu" (ONNX Runtime), "cpu-torch", "cuda[:N]" (torch) or "auto"."""
         self._faceres = GraphRunner(assets.FACERES, device)
         self._emotion = GraphRunner(assets.EMOTION, device)
+        self._ages = age_probe()
         self.device = self._faceres.device
         self._lock = threading.Lock()
 
@@ -121,6 +142,7 @@ class PeopleAttributes:
         ]
         female: dict[int, float] = {}
         age: dict[int, tuple[float, float]] = {}
+        groups: dict[int, tuple[float, ...]] = {}
         emotions: dict[int, tuple[float, ...]] = {}
         if gendered:
             batch = np.stack(
@@ -128,7 +150,8 @@ class PeopleAttributes:
             ).astype(np.float32)
             batch -= _CAFFE_MEAN_BGR
             with self._lock:
-                male, ages = self._faceres(["male", "age"], {"input": batch})
+                male, ages, features = self._faceres(["male", "age", "features"], {"input": batch})
+            in_groups = self._ages.probabilities(features)
             for k, i in enumerate(gendered):
                 dist = np.asarray(ages[k], dtype=np.float64)
                 dist = dist / max(float(dist.sum()), 1e-9)
@@ -136,6 +159,7 @@ class PeopleAttributes:
                 spread = float(np.sqrt(max(float(dist @ (_AGES - mean) ** 2), 0.0)))
                 female[i] = 1.0 - float(male[k, 0])
                 age[i] = (mean, spread)
+                groups[i] = tuple(float(p) for p in in_groups[k])
         if expressive:
             crops = []
             for i in expressive:
@@ -152,6 +176,7 @@ class PeopleAttributes:
                 female=female.get(i),
                 age=age[i][0] if i in age else None,
                 age_spread=age[i][1] if i in age else None,
+                groups=groups.get(i),
                 emotions=emotions.get(i),
             )
             for i, f in enumerate(faces)

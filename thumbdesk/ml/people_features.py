@@ -23,6 +23,23 @@ BABY_FROM_AGE = 0.7
 """Age models read young children as babies and babies as adults: a very young face alone is
 weaker evidence of a baby than baby things around a person."""
 
+AGE_CHILD = (0.45, 0.75)
+AGE_GROWN = (0.6, 0.9)
+AGE_BABY = (0.5, 0.8)
+"""The age probe's P of a child (a baby's or a child's face), of a grown-up (a teen's or an
+adult's) and of a baby from which a face is said to be one, and where fully. Out of fold
+(``scripts/models_age.py``, faces of 290 sources seen as photos and as video frames show them)
+P(child) >= 0.7, where the tag "child" shows on a sure face, calls 0.7% of grown-ups' faces and
+86% of children's; P(baby) >= 0.7, 3% of children's and 72% of babies' (toddlers of 3 and
+blurred faces of 4-year-olds read baby too). The probe tells a teen from an adult poorly (a
+teen's face reads grown up 0.5 or more on 11%), so a teen is a woman or a man here, as in the
+labels of ../shared/eval."""
+AGE_SURE_PX = (28.0, 40.0)
+"""Face height (pixels read) from which the age probe is heard, and where alone (below, the
+mean age counts in its place). Out of fold it tells a child's face from a grown-up's about as
+well at 36 px (AUC 0.994) as at full size (0.996), but on faces of 34-37 px in a street crowd
+(../shared/eval is not one) a first probe read grown-ups as children."""
+
 GENDER_CLEAR = (0.2, 0.7)
 """How far P(female) must stand from 0.5 (as ``|p - 0.5| * 2``) before a gender is said at
 all, and where it is said in full: nothing between 0.4 and 0.6, full below 0.15 or above
@@ -73,6 +90,9 @@ class FaceReading:
     """Apparent age in years; None when not judged."""
     smile: float | None = None
     """P(happy) from the expression model; None unless the face is large and frontal."""
+    groups: tuple[float, ...] | None = None
+    """P(baby), P(child), P(teen) from the age probe (``people.AGE_GROUPS``); None when the
+    age was not judged. The rest is P(grown up)."""
 
 
 @dataclass(frozen=True)
@@ -170,11 +190,10 @@ def features(
     adults = 0
     for f, s in zip(faces, strengths, strict=True):
         if f.age is not None:
-            youth = ramp(f.age, 18.0, 11.0)
-            grown = ramp(f.age, 15.0, 21.0)
+            youth, grown, infant = _age_group(f)
             young, adult = max(young, s * youth), max(adult, s * grown)
             out["child"] = max(out["child"], s * youth)
-            out["baby"] = max(out["baby"], BABY_FROM_AGE * s * ramp(f.age, 3.0, 1.0))
+            out["baby"] = max(out["baby"], s * infant)
             if f.female is not None:
                 clear = ramp(abs(f.female - 0.5) * 2.0, *GENDER_CLEAR)
                 # a grown-up for a couple only when read clearly: the age model takes
@@ -182,9 +201,8 @@ def features(
                 adults += s * grown * clear >= 0.5
                 she = clear * s * float(f.female > 0.5)
                 he = clear * s * float(f.female < 0.5)
-                # a face of 15-18 is neither surely young nor surely grown up: with a clear
-                # gender it is a woman or a man as far as it does not read young (a girl of
-                # 16.4 and 0.99 female was woman 0.23, girl 0.23: no one)
+                # with a clear gender, a face is a woman or a man as far as it does not read
+                # as a child's (a teen's face is neither surely young nor surely grown up)
                 out["woman"] = max(out["woman"], she * max(grown, 1.0 - youth))
                 girlish = ramp(f.female, *GIRL_FEMALE) * s
                 out["girl"] = max(out["girl"], she * youth, girlish * youth)
@@ -214,6 +232,30 @@ def features(
         + [0.0]
     )
     return out
+
+
+def _age_group(face: FaceReading) -> tuple[float, float, float]:
+    """How surely a judged face is a child's (12 or under), a grown-up's, and a baby's.
+
+    From the age probe where it read a face big enough (``AGE_CHILD``, ``AGE_SURE_PX``), else
+    from the mean age (under 11 a child, from 21 grown up, a baby (BABY_FROM_AGE at most) under
+    3), and from both in between.
+    """
+    age = face.age if face.age is not None else 30.0
+    from_age = (ramp(age, 18.0, 11.0), ramp(age, 15.0, 21.0), BABY_FROM_AGE * ramp(age, 3.0, 1.0))
+    if face.groups is None:
+        return from_age
+    baby, child, _teen = face.groups
+    heard = ramp(face.size_px, *AGE_SURE_PX)
+    from_probe = (
+        ramp(baby + child, *AGE_CHILD),
+        ramp(1.0 - baby - child, *AGE_GROWN),
+        ramp(baby, *AGE_BABY),
+    )
+    youth, grown, infant = (
+        heard * p + (1.0 - heard) * a for p, a in zip(from_probe, from_age, strict=True)
+    )
+    return youth, grown, infant
 
 
 def players_on_pitch(

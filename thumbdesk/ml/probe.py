@@ -1,18 +1,20 @@
-"""Linear probes on the classifier's ImageNet probabilities: what else a frame's 1000 numbers say.
+"""Linear probes on numbers a model computes anyway: what else they say of a frame or a face.
 
 The classifier computes a frame's ImageNet probabilities anyway; a probe reads them again for
 something ImageNet has no class for (a drawn frame, an activity such as dancing). Its feature is
 the probabilities' logarithms floored at ``floor`` (the log-softmax of the logits, so float16
 probabilities give the same feature), standardised, and weighted by one logistic regression
 per head (``names``), squashed to a probability. Each head has its own threshold, set in
-training for precision: a head is called from there.
+training for precision: a head is called from there. A probe may read a network's features as
+they are instead (``logarithm`` off: the face model's 256 features, for a face's age group).
 
-The weights are built by ``scripts/models_style.py`` (the style probe) and
-``scripts/models_activity.py`` (the activity probe) from public images that ../shared does not
-hold; a probe file is an ``.npz`` of ``mean``, ``std``, ``weight`` (heads x 1000, or 1000 for
-one head), ``bias``, ``threshold`` (one per head) and ``floor``. A probe whose heads exclude one
-another (an activity) is a softmax: ``softmax`` is set, and ``weight`` and ``bias`` have one row
-more than the heads, for everything else.
+The weights are built by ``scripts/models_style.py`` (the style probe),
+``scripts/models_activity.py`` (the activity probe) and ``scripts/models_age.py`` (the age
+groups) from public images that ../shared does not hold; a probe file is an ``.npz`` of
+``mean``, ``std``, ``weight`` (heads x width, or width for one head), ``bias``, ``threshold``
+(one per head) and ``floor``, and ``log`` 0 where the feature is not a logarithm. A probe whose
+heads exclude one another (an activity) is a softmax: ``softmax`` is set, and ``weight`` and
+``bias`` have one row more than the heads, for everything else.
 """
 
 from __future__ import annotations
@@ -37,11 +39,11 @@ class LinearProbe:
     names: tuple[str, ...]
     """What each head says of a frame, in weight-row order."""
     mean: np.ndarray
-    """(1000,) feature means of the training frames."""
+    """(width,) feature means of the training frames."""
     std: np.ndarray
-    """(1000,) feature standard deviations of the training frames."""
+    """(width,) feature standard deviations of the training frames."""
     weight: np.ndarray
-    """(heads, 1000) weights on the standardised features."""
+    """(heads, width) weights on the standardised features."""
     bias: np.ndarray
     """(heads,)"""
     floor: float
@@ -51,11 +53,15 @@ class LinearProbe:
     softmax: bool = False
     """The heads exclude one another: P is the softmax over the rows (the last: none of them),
     not one logistic function per head."""
+    logarithm: bool = True
+    """The feature is the inputs' logarithm floored at ``floor`` (probabilities); off: the
+    inputs as they are."""
 
     def probabilities(self, probs: np.ndarray) -> np.ndarray:
-        """(n, heads) P of each head for frames given their (n, 1000) ImageNet probabilities."""
-        logp = np.log(np.maximum(np.atleast_2d(probs).astype(np.float32), 1e-30))
-        x = np.maximum(logp, self.floor)
+        """(n, heads) P of each head given (n, width) inputs (ImageNet probabilities)."""
+        x = np.atleast_2d(probs).astype(np.float32)
+        if self.logarithm:
+            x = np.maximum(np.log(np.maximum(x, 1e-30)), self.floor)
         z = ((x - self.mean) / self.std) @ self.weight.T + self.bias
         if self.softmax:
             e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -81,8 +87,11 @@ class LinearProbe:
 P = TypeVar("P", bound=LinearProbe)
 
 
-def load_probe(asset: str, names: tuple[str, ...], kind: type[P]) -> P:
-    """Load a probe file from ``models/`` (verified against the manifest) as a ``kind``."""
+def load_probe(asset: str, names: tuple[str, ...], kind: type[P], width: int = CLASSES) -> P:
+    """Load a probe file from ``models/`` (verified against the manifest) as a ``kind``.
+
+    ``width``: how many inputs it reads (the ImageNet classes, or a network's features).
+    """
     try:
         with np.load(io.BytesIO(assets.model_bytes(asset)), allow_pickle=False) as npz:
             probe = kind(
@@ -94,6 +103,7 @@ def load_probe(asset: str, names: tuple[str, ...], kind: type[P]) -> P:
                 float(np.asarray(npz["floor"]).reshape(-1)[0]),
                 np.asarray(npz["threshold"], np.float32).reshape(-1),
                 bool(npz["softmax"].reshape(-1)[0]) if "softmax" in npz.files else False,
+                bool(npz["log"].reshape(-1)[0]) if "log" in npz.files else True,
             )
             stored = tuple(str(n) for n in npz["names"]) if "names" in npz.files else names
     except (KeyError, ValueError, OSError) as exc:
@@ -103,9 +113,6 @@ def load_probe(asset: str, names: tuple[str, ...], kind: type[P]) -> P:
     if stored != names:
         raise ModelError(f"Model file models/{asset} has heads {stored}, expected {names}")
     shapes = (probe.mean.shape, probe.std.shape, probe.weight.shape, probe.bias.shape)
-    if (
-        shapes != ((CLASSES,), (CLASSES,), (rows, CLASSES), (rows,))
-        or len(probe.thresholds) != heads
-    ):
+    if shapes != ((width,), (width,), (rows, width), (rows,)) or len(probe.thresholds) != heads:
         raise ModelError(f"Model file models/{asset} is corrupt: shapes {shapes}")
     return probe
