@@ -39,7 +39,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from models_style import FLOOR, IMAGES, collect, probe_parser
+from models_style import FLOOR, IMAGES, run_probe_script
 from thumbdesk.ml.activity import ACTIVITIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,14 +212,9 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, t = probe_parser(__doc__.splitlines()[0], OUT)
-    t.add_argument("--cache", type=Path, help="a .npz file that keeps the classifier's logits")
-    args = parser.parse_args(argv)
-    if args.step == "collect":
-        collect(args.mirrors, args.data, SOURCES)
-    else:
-        train(args.data, args.out, args.cache)
-    return 0
+    doc = __doc__.splitlines()[0]
+    cache_help = "a .npz file that keeps the classifier's logits"
+    return run_probe_script(doc, OUT, SOURCES, train, cache_help, argv)
 
 
 if __name__ == "__main__":

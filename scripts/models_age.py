@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
 from models_activity import fit_softmax, softmax_of, source_weights, threshold_for
-from models_style import IMAGES, collect, probe_parser
+from models_style import IMAGES, run_probe_script
 from thumbdesk.ml.backends import GraphRunner
 from thumbdesk.ml.faces import FaceDetector
 
@@ -213,14 +213,9 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, t = probe_parser(__doc__.splitlines()[0], OUT)
-    t.add_argument("--cache", type=Path, help="a .npz file that keeps each image's face features")
-    args = parser.parse_args(argv)
-    if args.step == "collect":
-        collect(args.mirrors, args.data, SOURCES)
-    else:
-        train(args.data, args.out, args.cache)
-    return 0
+    doc = __doc__.splitlines()[0]
+    cache_help = "a .npz file that keeps each image's face features"
+    return run_probe_script(doc, OUT, SOURCES, train, cache_help, argv)
 
 
 if __name__ == "__main__":

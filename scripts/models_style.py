@@ -37,6 +37,7 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -208,12 +209,19 @@ def train(data: Path, out: Path) -> None:
     print(f"wrote {out}")
 
 
-def probe_parser(
-    description: str, out: Path
-) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """The command line of a probe's build script: ``collect MIRRORS DATA``, ``train DATA``.
+def run_probe_script(
+    description: str,
+    out: Path,
+    sources: Path,
+    train: Callable[..., None],
+    cache_help: str = "",
+    argv: list[str] | None = None,
+) -> int:
+    """Run a probe's build script from its command line.
 
-    Returns the parser and its ``train`` subparser (for options of one probe's own).
+    ``collect MIRRORS DATA`` copies the images of ``sources``' rows; ``train DATA [--out FILE]``
+    calls ``train(data, out)``, or with ``cache_help`` (what the cache keeps) ``train DATA
+    [--cache FILE]`` calls ``train(data, out, cache)``.
     """
     parser = argparse.ArgumentParser(description=description)
     sub = parser.add_subparsers(dest="step", required=True)
@@ -223,17 +231,20 @@ def probe_parser(
     t = sub.add_parser("train")
     t.add_argument("data", type=Path)
     t.add_argument("--out", type=Path, default=out)
-    return parser, t
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser, _ = probe_parser(__doc__.splitlines()[0], OUT)
+    if cache_help:
+        t.add_argument("--cache", type=Path, help=cache_help)
     args = parser.parse_args(argv)
     if args.step == "collect":
-        collect(args.mirrors, args.data)
+        collect(args.mirrors, args.data, sources)
+    elif cache_help:
+        train(args.data, args.out, args.cache)
     else:
         train(args.data, args.out)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_probe_script(__doc__.splitlines()[0], OUT, SOURCES, train, argv=argv)
 
 
 if __name__ == "__main__":
