@@ -147,6 +147,36 @@ def fit_softmax(
     return mean, std, prev_b, prev_c
 
 
+def save_softmax_probe(
+    out: Path,
+    names: tuple[str, ...],
+    model: tuple[np.ndarray, ...],
+    thresholds: list[float],
+    floor: float,
+    logarithm: bool = True,
+) -> None:
+    """Write a softmax probe as ``thumbdesk.ml.probe.load_probe`` reads it.
+
+    ``model``: ``fit_softmax``'s; one threshold per head. ``logarithm`` False: the probe's
+    input is used as it is (the file's "log" key, written only then: the loader's default).
+    """
+    mean, std, beta, bias = model
+    arrays = {
+        "names": np.array(names),
+        "mean": mean.astype(np.float32),
+        "std": std.astype(np.float32),
+        "weight": beta.T.astype(np.float32),
+        "bias": bias.astype(np.float32),
+        "threshold": np.array(thresholds, np.float32),
+        "floor": np.array([floor], np.float32),
+        "softmax": np.array([1], np.int8),
+    }
+    if not logarithm:
+        arrays["log"] = np.array([0], np.int8)
+    np.savez(out, **arrays)
+    print(f"wrote {out}")
+
+
 def softmax_of(x: np.ndarray, model: tuple[np.ndarray, ...]) -> np.ndarray:
     mean, std, beta, bias = model
     logits = ((x - mean) / std) @ beta + bias
@@ -196,19 +226,7 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
             f"{w[called & positive].sum() / max(w[called].sum(), 1e-9):.2f} (classes alike); "
             f"wrongly called: {wrong}"
         )
-    mean, std, beta, bias = fit_softmax(x, y, w)
-    np.savez(
-        out,
-        names=np.array(HEADS),
-        mean=mean.astype(np.float32),
-        std=std.astype(np.float32),
-        weight=beta.T.astype(np.float32),
-        bias=bias.astype(np.float32),
-        threshold=np.array(thresholds, np.float32),
-        floor=np.array([FLOOR], np.float32),
-        softmax=np.array([1], np.int8),
-    )
-    print(f"wrote {out}")
+    save_softmax_probe(out, HEADS, fit_softmax(x, y, w), thresholds, FLOOR)
 
 
 def main(argv: list[str] | None = None) -> int:

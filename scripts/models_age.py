@@ -37,7 +37,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
-from models_activity import fit_softmax, softmax_of, source_weights, threshold_for
+from models_activity import (
+    fit_softmax,
+    save_softmax_probe,
+    softmax_of,
+    source_weights,
+    threshold_for,
+)
 from models_style import IMAGES, run_probe_script
 from thumbdesk.ml.backends import GraphRunner
 from thumbdesk.ml.faces import FaceDetector
@@ -194,20 +200,8 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
             f"teens {np.mean(adult[y == 2] >= t):.2f}, children {np.mean(adult[kid] >= t):.3f}"
         )
     thresholds = [threshold_for(p[:, k], y == k, w) for k in range(len(AGE_GROUPS))]
-    mean, std, beta, bias = fit_softmax(x, y, w, L2)
-    np.savez(
-        out,
-        names=np.array(AGE_GROUPS),
-        mean=mean.astype(np.float32),
-        std=std.astype(np.float32),
-        weight=beta.T.astype(np.float32),
-        bias=bias.astype(np.float32),
-        threshold=np.array(thresholds, np.float32),
-        floor=np.array([0.0], np.float32),
-        softmax=np.array([1], np.int8),
-        log=np.array([0], np.int8),
-    )
-    print(f"wrote {out}")
+    model = fit_softmax(x, y, w, L2)
+    save_softmax_probe(out, AGE_GROUPS, model, thresholds, 0.0, logarithm=False)
     if out.parent == OUT.parent:
         write_entry(out, ENTRY)
 

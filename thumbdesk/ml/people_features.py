@@ -192,7 +192,7 @@ def features(
     adults = 0
     for f, s in zip(faces, strengths, strict=True):
         if f.age is not None:
-            youth, grown, infant = _age_group(f)
+            youth, grown, infant = _age_group(f, f.age)
             young, adult = max(young, s * youth), max(adult, s * grown)
             out["child"] = max(out["child"], s * youth)
             out["baby"] = max(out["baby"], s * infant)
@@ -236,14 +236,13 @@ def features(
     return out
 
 
-def _age_group(face: FaceReading) -> tuple[float, float, float]:
-    """How surely a judged face is a child's (12 or under), a grown-up's, and a baby's.
+def _age_group(face: FaceReading, age: float) -> tuple[float, float, float]:
+    """How surely a judged face of mean age ``age`` is a child's, a grown-up's, a baby's.
 
-    From the age probe where it read a face big enough (``AGE_CHILD``, ``AGE_SURE_PX``), else
-    from the mean age (under 11 a child, from 21 grown up, a baby (BABY_FROM_AGE at most) under
-    3), and from both in between.
+    A child is 12 or under. From the age probe where it read a face big enough (``AGE_CHILD``,
+    ``AGE_SURE_PX``), else from the mean age (under 11 a child, from 21 grown up, a baby
+    (BABY_FROM_AGE at most) under 3), and from both in between.
     """
-    age = face.age if face.age is not None else 30.0
     from_age = (ramp(age, 18.0, 11.0), ramp(age, 15.0, 21.0), BABY_FROM_AGE * ramp(age, 3.0, 1.0))
     if face.groups is None:
         return from_age
