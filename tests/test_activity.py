@@ -124,6 +124,27 @@ def test_riders_do_none_of_the_activities_save_a_workout() -> None:
     assert max(v for a, v in riding.items() if a != "workout") == 0.0
 
 
+def test_a_board_under_a_rider_counts_from_a_lower_detector_score(scorer) -> None:
+    """The surfer hides part of the board: a surfboard found at 0.46 under someone is surfing; the
+    same board with nobody on it, or nobody clearly seen, is not."""
+    from thumbdesk.ml.detector import Detection
+
+    surfer = Detection("person", 0.7, (0.43, 0.29, 0.16, 0.35))
+    board = Detection("surfboard", 0.46, (0.46, 0.54, 0.19, 0.16))
+    unsure = replace(surfer, score=0.4)
+    blank = np.zeros(1000, np.float16)
+    topics = [Topic("surfing", 1100.0)]
+
+    def surfing(*objects: Detection) -> float:
+        evidence = Evidence(blank, objects=objects, frame_aspect=16 / 9)
+        return scorer.certainties(evidence, topics)["surfing"]
+
+    assert surfing(surfer, board) >= TAG_MIN
+    assert surfing(board) < TAG_MIN
+    assert surfing(unsure, board) < TAG_MIN
+    assert surfing(replace(board, box=(0.8, 0.8, 0.1, 0.1)), surfer) < TAG_MIN  # beside him
+
+
 def test_an_activity_counts_in_popularity_at_most_half(scorer, photos) -> None:
     """Shown like any tag, but on unseen footage about half of the probe's calls were wrong: a
     dance reading must not lift a frame over a surer tag of another."""

@@ -103,6 +103,20 @@ def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
     assert features((), (standing,))["plank"] == 0.0
 
 
+def test_a_person_among_baby_things_is_a_baby_even_found_unsurely() -> None:
+    """A baby asleep in a cot is found less surely than someone standing; the classifier's cot
+    vouches for it. Without baby things that person is nobody in particular, and a detection
+    under OBJECT_LOW is nobody at all."""
+    from thumbdesk.ml.people_features import PersonReading, features
+
+    swaddled = PersonReading((0.04, 0.21, 0.86, 0.68), 0.45, 16 / 9)
+    assert features((), (swaddled,), baby_context=0.6)["baby"] == pytest.approx(1.0)
+    assert features((), (swaddled,), baby_context=0.0)["baby"] == 0.0
+    assert features((), (swaddled,))["person"] < 0.5
+    nobody = PersonReading((0.04, 0.21, 0.86, 0.68), 0.33, 16 / 9)
+    assert features((), (nobody,), baby_context=0.6)["baby"] == 0.0
+
+
 def test_friends_are_faces_together_not_passers_by() -> None:
     """A group of friends shows two or more clear faces at about the same distance: backs, specks
     in a field and strangers passing behind someone are nobody's friends."""

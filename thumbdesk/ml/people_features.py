@@ -36,6 +36,15 @@ building 0.55-0.64, a singer behind a microphone 0.72-0.76, where children read 
 so "child" starts at 0.55 and is half said at 0.7. The probe tells a teen from an adult poorly (a
 teen's face reads grown up 0.5 or more on 11%), so a teen is a woman or a man here, as in the
 labels of ../shared/eval."""
+BABY_THINGS = (0.1, 0.4)
+"""Classifier mass of baby things (infant bed, bassinet, cradle, bib, pacifier ...) from which a
+person among them is a baby, and where surely."""
+CRADLED_SCORE = (0.35, 0.45)
+"""Detector confidence from which a person among baby things counts, and where fully: lower than
+a person anywhere else (``person_strength``), because a baby lying swaddled in a cot is found
+less surely than someone standing (0.45 for a sleeping baby under a quilt), and the classifier's
+cot is itself evidence that the person in it is small."""
+
 AGE_SURE_PX = (28.0, 40.0)
 """Face height (pixels read) from which the age probe is heard, and where alone (below, the
 mean age counts in its place). Out of fold it tells a child's face from a grown-up's about as
@@ -213,7 +222,8 @@ def features(
         if f.smile is not None:
             out["smile"] = max(out["smile"], s * ramp(f.smile, 0.5, 0.9))
         out["face"] = max(out["face"], s * ramp(f.box[3], 0.05, 0.15))
-    out["baby"] = max(out["baby"], present * ramp(baby_context, 0.1, 0.4))
+    cradled = max([present] + [ramp(p.score, *CRADLED_SCORE) for p in persons])
+    out["baby"] = max(out["baby"], cradled * ramp(baby_context, *BABY_THINGS))
     n = people_count(faces, persons)
     # a group needs a face or a clearly seen person: the detector's unsure "people" alone
     # (under 0.6) are too often shapes in a landscape, and specks in a field are nobody's friends

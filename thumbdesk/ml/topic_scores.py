@@ -31,13 +31,14 @@ import numpy as np
 
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import evidence_map
-from thumbdesk.ml.activity import ACTIVITIES, activity_probe, doers, exercise_seen
+from thumbdesk.ml.activity import ACTIVITIES, RIDDEN, activity_probe, doers, exercise_seen
 from thumbdesk.ml.assets import TextEmbeddings
 from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection
 from thumbdesk.ml.evidence import (
     OBJECT_LOW,
     Evidence,
     box_iou,
+    overlap,
     person_box,
     subject_box,
     subject_boxes,
@@ -59,6 +60,11 @@ ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "z
 """Detector classes of animals: fur and feathers that the classifier also sees in hair and
 clothes."""
 ANIMAL_SET = frozenset(ANIMALS)
+RIDDEN_LOW = 0.3
+"""Detector certainty that means nothing for a board, bike or skis (``activity.RIDDEN``) under a
+clearly seen person (a people scene's, PEOPLE_SCENE): the rider hides part of it, so it is
+found less surely (a surfboard under its surfer at 0.46), and the person riding it is a second
+piece of evidence. Anywhere else, OBJECT_LOW."""
 UNCONFIRMED = 0.4
 """In a frame where the detector clearly sees people, the classifier's mass of an animal it
 does not detect counts this much (a ballroom's gowns read as spaniels)."""
@@ -189,12 +195,15 @@ class TopicReader:
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = _torn_animals(ev.objects)
         sure = [d for d in ev.objects if d not in torn]
+        riders = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
         objects = np.zeros(len(table.words))
         for i, wanted in enumerate(table.map.objects):
             for det in sure:
                 w = wanted.get(det.label)
                 if w:
-                    certainty = (det.score - OBJECT_LOW) / (OBJECT_HIGH - OBJECT_LOW)
+                    ridden = det.label in RIDDEN and any(overlap(det.box, r) for r in riders)
+                    low = RIDDEN_LOW if ridden else OBJECT_LOW
+                    certainty = (det.score - low) / (OBJECT_HIGH - low)
                     objects[i] = max(objects[i], w * min(1.0, max(0.0, certainty)))
         # The classifier names something in every frame, flat and black ones too: its word
         # counts as far as the frame has contrast. Detections and faces are located evidence
