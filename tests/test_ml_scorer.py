@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -95,8 +96,8 @@ def test_fur_beside_a_plush_toy_is_no_dog(scorer: Scorer, evidence: dict[str, ob
 def test_an_animal_the_detector_cannot_decide_on_is_not_named(scorer: Scorer) -> None:
     """The rendered rabbit of the sample clip: the detector reads one box as a bird (0.39) and
     a horse (0.35), the classifier says albatross. No tag is better than "bird"."""
+    from thumbdesk.ml.animals import torn_animals as _torn_animals
     from thumbdesk.ml.detector import Detection
-    from thumbdesk.ml.topic_scores import _torn_animals
 
     rabbit = read_frame_index("bigbuckbunny.mp4", 126)
     ev = scorer.evidence([rabbit])[0]
@@ -109,6 +110,42 @@ def test_an_animal_the_detector_cannot_decide_on_is_not_named(scorer: Scorer) ->
         Detection("cat", 0.4, (0.1, 0.1, 0.5, 0.5)),
     ]
     assert not _torn_animals(sure)  # a sure dog beside an unsure cat: the detector knows
+
+
+def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
+    """The detector calls swimmers under water and a kitten "dog" (0.52-0.56) where the
+    classifier sees sea turtles and cats: a dog then counts as far as the classifier's animals
+    are dogs, and casts no doubt on its cat. A dog it agrees on, or says nothing against, stays."""
+    from thumbdesk.ml import assets
+    from thumbdesk.ml.animals import kin_agreement
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.evidence import Evidence
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
+
+    def probs(**mass: float) -> np.ndarray:
+        p = np.zeros(1000, np.float32)
+        for name, m in mass.items():
+            p[index[name.replace("_", " ")]] = m
+        p[index["abacus"]] += 1.0 - p.sum()
+        return p.astype(np.float16)
+
+    def certainty(p: np.ndarray, *objects: Detection) -> dict[str, float]:
+        ev = Evidence(p, objects=objects, frame_aspect=9 / 16)
+        return scorer.certainties(ev, [Topic("dog", 7230.0), Topic("cat", 6800.0)])
+
+    dog = Detection("dog", 0.56, (0.03, 0.33, 0.63, 0.28))
+    turtles = probs(loggerhead_sea_turtle=0.5, dugong=0.2)
+    assert kin_agreement("dog", turtles) == 0.0
+    assert certainty(turtles, dog)["dog"] < TAG_MIN
+    assert certainty(probs(Beagle=0.5, grey_wolf=0.2), dog)["dog"] >= TAG_MIN
+    assert certainty(probs(), dog)["dog"] >= TAG_MIN  # the classifier sees no animal at all
+    kitten = probs(tabby_cat=0.3, Egyptian_Mau=0.29, Chihuahua=0.09)
+    seen = certainty(kitten, dog)
+    assert seen["cat"] >= TAG_MIN and seen["dog"] < TAG_MIN
+    both = certainty(probs(Beagle=0.5, tabby_cat=0.3), replace(dog, score=0.6))
+    assert both["dog"] >= TAG_MIN and both["cat"] < TAG_MIN  # the dog it agrees on doubts the cat
 
 
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:

@@ -6,8 +6,8 @@ word's certainty is the noisy-OR of its ImageNet mass (ramped from MASS_LOW to M
 best detection, its people features, the frame's style and what the people in view do
 (``ml.activity``: dance, yoga, running ...; counted only with someone in view and no
 head-and-shoulders shot, and the classifier's gymnastics classes count for gym only where the
-probe reads exercise); in a people scene or beside a plush toy, an animal the detector does not
-find counts little from the classifier alone (UNCONFIRMED). Words the map lacks are matched
+probe reads exercise); the detector and the classifier must agree on which animal is in view
+(``ml.animals``). Words the map lacks are matched
 zero-shot: the MiniLM similarity of the word to every ImageNet label (``zero_shot``) weights the
 class probabilities instead. It is cheap, and re-run when the creator edits the topic list.
 
@@ -32,12 +32,19 @@ import numpy as np
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import evidence_map
 from thumbdesk.ml.activity import ACTIVITIES, RIDDEN, activity_probe, doers, exercise_seen
+from thumbdesk.ml.animals import (
+    ANIMAL_SET,
+    PEOPLE_SCENE,
+    UNCONFIRMED,
+    doubt_classifier_animals,
+    kin_agreement,
+    torn_animals,
+)
 from thumbdesk.ml.assets import TextEmbeddings
-from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection
+from thumbdesk.ml.detector import SCORE_THRESHOLD
 from thumbdesk.ml.evidence import (
     OBJECT_LOW,
     Evidence,
-    box_iou,
     overlap,
     person_box,
     subject_box,
@@ -56,27 +63,11 @@ MASS_LOW, MASS_HIGH = 0.08, 0.55
 """ImageNet mass of a word's classes that means nothing / certainty."""
 OBJECT_HIGH = 0.65
 """Detector certainty that means certainty (from ``evidence.OBJECT_LOW``, nothing)."""
-ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
-"""Detector classes of animals: fur and feathers that the classifier also sees in hair and
-clothes."""
-ANIMAL_SET = frozenset(ANIMALS)
 RIDDEN_LOW = 0.3
 """Detector certainty that means nothing for a board, bike or skis (``activity.RIDDEN``) under a
-clearly seen person (a people scene's, PEOPLE_SCENE): the rider hides part of it, so it is
-found less surely (a surfboard under its surfer at 0.46), and the person riding it is a second
-piece of evidence. Anywhere else, OBJECT_LOW."""
-UNCONFIRMED = 0.4
-"""In a frame where the detector clearly sees people, the classifier's mass of an animal it
-does not detect counts this much (a ballroom's gowns read as spaniels)."""
-TORN = 0.1
-"""Two animal classes of the detector on one box within this much of each other: the detector
-cannot tell which animal it is (``_torn_animals``)."""
-PEOPLE_SCENE = 0.5
-"""Detector confidence of a person that makes the frame a people scene."""
-STAND_INS = frozenset({"teddy bear"})
-"""Detector classes of things with fur and no animal in them: where the detector sees one from
-OBJECT_LOW, an animal it does not detect counts UNCONFIRMED too (a plush bear read as a dog
-0.76 by the classifier)."""
+clearly seen person (as sure as a people scene's, ``animals.PEOPLE_SCENE``): the rider hides
+part of it, so it is found less surely (a surfboard under its surfer at 0.46), and the person
+riding it is a second piece of evidence. Anywhere else, OBJECT_LOW."""
 POP_TOP_K = 2
 GENERIC_PEOPLE = ("face", "person")
 ACTIVITY_COUNTS = 0.5
@@ -193,7 +184,7 @@ class TopicReader:
         people = features(ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games)
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
-        torn = _torn_animals(ev.objects)
+        torn = torn_animals(ev.objects)
         sure = [d for d in ev.objects if d not in torn]
         riders = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
         objects = np.zeros(len(table.words))
@@ -204,16 +195,13 @@ class TopicReader:
                     ridden = det.label in RIDDEN and any(overlap(det.box, r) for r in riders)
                     low = RIDDEN_LOW if ridden else OBJECT_LOW
                     certainty = (det.score - low) / (OBJECT_HIGH - low)
+                    certainty *= kin_agreement(det.label, probs)
                     objects[i] = max(objects[i], w * min(1.0, max(0.0, certainty)))
         # The classifier names something in every frame, flat and black ones too: its word
         # counts as far as the frame has contrast. Detections and faces are located evidence
         # (a small plane on a plain sky is a plane) and count in full.
-        if (
-            torn
-            or any(p.score >= PEOPLE_SCENE for p in ev.persons)
-            or any(d.label in STAND_INS and d.score >= OBJECT_LOW for d in ev.objects)
-        ):
-            seen = {d.label for d in sure if d.score >= OBJECT_LOW}
+        seen = doubt_classifier_animals(ev.objects, ev.persons, torn, probs)
+        if seen is not None:
             found = np.array([bool(c & seen) for c in table.object_classes])
             unconfirmed = table.animal_words & ~found
             mass = np.where(unconfirmed, mass * UNCONFIRMED, mass)
@@ -278,24 +266,6 @@ def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
 def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
     """(n,) each word's strongest weighted value of a keyed source (people features, styles)."""
     return np.array([max([w * values[k] for k, w in d.items()] + [0.0]) for d in per_word])
-
-
-def _torn_animals(objects: Sequence[Detection]) -> list[Detection]:
-    """Animal detections the detector cannot decide on (TORN).
-
-    The same box is read as another animal about as surely (a rendered rabbit as a bird 0.39
-    and a horse 0.35). Such a detection names no animal, and the classifier's animals count
-    UNCONFIRMED beside it.
-    """
-    animals = [d for d in objects if d.label in ANIMAL_SET]
-    return [
-        d
-        for d in animals
-        if any(
-            o.label != d.label and abs(o.score - d.score) <= TORN and box_iou(o.box, d.box) >= 0.5
-            for o in animals
-        )
-    ]
 
 
 def _has_subject(ev: Evidence) -> bool:

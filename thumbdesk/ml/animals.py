@@ -1,0 +1,121 @@
+"""Which animal is in view: the detector finds it, the classifier knows its kind.
+
+The object detector (COCO) has ten animal classes and locates them well, but it names some
+of them carelessly: a tabby running on a lawn was a dog at 0.58, swimmers under water a dog at
+0.56. The classifier (ImageNet) knows 118 dog breeds, the cats and some 60 birds, and reads the
+same frames as cats and sea turtles. This module makes the two agree before an animal is named:
+
+- a detection whose box is read as two animals about as surely names none (``torn_animals``);
+- a dog the detector names where the classifier sees animals of another kind
+  counts as far as the classifier's animals are of its kind (``kin_agreement``);
+- the classifier's animals count little (UNCONFIRMED) in a frame where the detector sees people,
+  another animal the classifier does not gainsay, or a plush toy, and not this one
+  (``doubt_classifier_animals``).
+
+Nothing here runs a model: the inputs are one frame's detections and class probabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from thumbdesk.ml.detector import Detection
+from thumbdesk.ml.evidence import OBJECT_LOW, box_iou
+from thumbdesk.ml.people_features import PersonReading, ramp
+
+ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
+"""Detector classes of animals: fur and feathers that the classifier also sees in hair and
+clothes."""
+ANIMAL_SET = frozenset(ANIMALS)
+UNCONFIRMED = 0.4
+"""In a frame where the detector clearly sees people, or another animal, the classifier's mass
+of an animal it does not detect counts this much (a ballroom's gowns read as spaniels, a
+penguin seen close as corgis)."""
+TORN = 0.1
+"""Two animal classes of the detector on one box within this much of each other: the detector
+cannot tell which animal it is (``torn_animals``)."""
+PEOPLE_SCENE = 0.5
+"""Detector confidence of a person that makes the frame a people scene."""
+STAND_INS = frozenset({"teddy bear"})
+"""Detector classes of things with fur and no animal in them: where the detector sees one from
+OBJECT_LOW, an animal it does not detect counts UNCONFIRMED too (a plush bear read as a dog
+0.76 by the classifier)."""
+
+ANIMAL_CLASSES = slice(0, 398)
+"""The ImageNet classes of animals (tench .. pufferfish)."""
+KIN: dict[str, tuple[int, int]] = {"dog": (151, 280)}
+"""ImageNet classes of a detector animal's kind (first, last, inclusive), for the animal the
+detector calls most carelessly: a dog is the dog breeds, wolves, wild dogs and foxes, of which
+the classifier knows 130. On its other animals the classifier is the one that errs as often (two
+cats on a treadmill read as dogs 0.44, a penguin seen close as corgis 0.64), or it knows too few
+kinds to gainsay the detector (a single horse, no cow, no giraffe)."""
+ANIMALS_SEEN = 0.2
+"""Classifier mass on animals from which it has a view of the animal's kind."""
+KIN_SHARE = (0.1, 0.3)
+"""Share of the classifier's animal mass on the detected animal's kind from which the detection
+counts, and where fully. A dog the classifier also reads as a wolf or a cat is still a dog;
+swimmers under water (sea turtles and dugongs 0.68, canids 0.04) or a kitten (felids 0.59,
+canids 0.09) are no dog."""
+
+
+def torn_animals(objects: Sequence[Detection]) -> list[Detection]:
+    """Animal detections the detector cannot decide on (TORN).
+
+    The same box is read as another animal about as surely (a rendered rabbit as a bird 0.39
+    and a horse 0.35). Such a detection names no animal, and the classifier's animals count
+    UNCONFIRMED beside it.
+    """
+    animals = [d for d in objects if d.label in ANIMAL_SET]
+    return [
+        d
+        for d in animals
+        if any(
+            o.label != d.label and abs(o.score - d.score) <= TORN and box_iou(o.box, d.box) >= 0.5
+            for o in animals
+        )
+    ]
+
+
+def kin_agreement(label: str, probs: np.ndarray) -> float:
+    """How far the classifier lets a detection of ``label`` name its animal, in [0, 1].
+
+    1 for every other class, and where the classifier sees few animals (under ANIMALS_SEEN).
+    """
+    kind = KIN.get(label)
+    if kind is None:
+        return 1.0
+    animals = float(probs[ANIMAL_CLASSES].sum())
+    if animals < ANIMALS_SEEN:
+        return 1.0
+    kin = float(probs[kind[0] : kind[1] + 1].sum())
+    return ramp(kin / animals, *KIN_SHARE)
+
+
+def doubt_classifier_animals(
+    objects: Sequence[Detection],
+    persons: Sequence[PersonReading],
+    torn: Sequence[Detection],
+    probs: np.ndarray,
+) -> set[str] | None:
+    """The detector classes seen in a frame where the classifier's animals are in doubt.
+
+    None when they are not (the detector sees no one, no animal and no stand-in); else the
+    labels it does see (from OBJECT_LOW): the classifier's animals not among them count
+    UNCONFIRMED. An animal the classifier gainsays (``kin_agreement`` under a half) casts no
+    doubt: of two models that disagree, neither overrules the other.
+    """
+    sure = [
+        d
+        for d in objects
+        if d not in torn and (d.label not in KIN or kin_agreement(d.label, probs) >= 0.5)
+    ]
+    if (
+        torn
+        or any(p.score >= PEOPLE_SCENE for p in persons)
+        or any(d.label in STAND_INS and d.score >= OBJECT_LOW for d in objects)
+        or any(d.label in ANIMAL_SET and d.score >= OBJECT_LOW for d in sure)
+    ):
+        return {d.label for d in sure if d.score >= OBJECT_LOW}
+    return None
