@@ -117,7 +117,7 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     classifier sees sea turtles and cats: a dog then counts as far as the classifier's animals
     are dogs, and casts no doubt on its cat. A dog it agrees on, or says nothing against, stays."""
     from thumbdesk.ml import assets
-    from thumbdesk.ml.animals import kin_agreement
+    from thumbdesk.ml.animals import agreement
     from thumbdesk.ml.detector import Detection
     from thumbdesk.ml.evidence import Evidence
     from thumbdesk.ml.topic_scores import TAG_MIN
@@ -137,7 +137,7 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
 
     dog = Detection("dog", 0.56, (0.03, 0.33, 0.63, 0.28))
     turtles = probs(loggerhead_sea_turtle=0.5, dugong=0.2)
-    assert kin_agreement("dog", turtles) == 0.0
+    assert agreement(dog, Evidence(turtles, objects=(dog,), frame_aspect=16 / 9), turtles) == 0.0
     assert certainty(turtles, dog)["dog"] < TAG_MIN
     assert certainty(probs(Beagle=0.5, grey_wolf=0.2), dog)["dog"] >= TAG_MIN
     assert certainty(probs(), dog)["dog"] >= TAG_MIN  # the classifier sees no animal at all
@@ -146,6 +146,34 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     assert seen["cat"] >= TAG_MIN and seen["dog"] < TAG_MIN
     both = certainty(probs(Beagle=0.5, tabby_cat=0.3), replace(dog, score=0.6))
     assert both["dog"] >= TAG_MIN and both["cat"] < TAG_MIN  # the dog it agrees on doubts the cat
+
+
+def test_an_animal_among_people_needs_the_classifier_to_see_one(scorer: Scorer) -> None:
+    """A row of people doing push-ups was a horse to the detector (0.52) where the classifier saw
+    a stretcher: among people, an animal counts as far as the classifier sees any animal, unless
+    it lies outside the centre square the classifier reads."""
+    from thumbdesk.ml import assets
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.evidence import Evidence
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
+    gym = np.zeros(1000, np.float32)
+    gym[index["stretcher"]], gym[index["dumbbell"]] = 0.6, 0.4
+    ridden = gym.copy()
+    ridden[index["common sorrel horse"]], ridden[index["stretcher"]] = 0.3, 0.3
+    person = Detection("person", 0.6, (0.68, 0.32, 0.32, 0.62))
+    horse = Detection("horse", 0.52, (0.05, 0.33, 0.82, 0.62))
+    at_the_side = replace(horse, box=(0.0, 0.5, 0.2, 0.4))
+
+    def certainty(p: np.ndarray, *objects: Detection) -> float:
+        ev = Evidence(p.astype(np.float16), objects=objects, frame_aspect=16 / 9)
+        return scorer.certainties(ev, [Topic("horse", 1900.0)])["horse"]
+
+    assert certainty(gym, person, horse) < TAG_MIN
+    assert certainty(ridden, person, horse) >= TAG_MIN
+    assert certainty(gym, horse) >= TAG_MIN  # no one in view: the detector alone
+    assert certainty(gym, person, at_the_side) >= TAG_MIN  # the classifier cannot see it
 
 
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:

@@ -6,8 +6,8 @@ of them carelessly: a tabby running on a lawn was a dog at 0.58, swimmers under 
 same frames as cats and sea turtles. This module makes the two agree before an animal is named:
 
 - a detection whose box is read as two animals about as surely names none (``torn_animals``);
-- a dog the detector names where the classifier sees animals of another kind
-  counts as far as the classifier's animals are of its kind (``kin_agreement``);
+- an animal the detector finds in a people scene counts as far as the classifier sees animals
+  at all, and a dog as far as the classifier's animals are of its kind (``agreement``);
 - the classifier's animals count little (UNCONFIRMED) in a frame where the detector sees people,
   another animal the classifier does not gainsay, or a plush toy, and not this one
   (``doubt_classifier_animals``).
@@ -21,9 +21,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from thumbdesk.ml.backends import FIT
 from thumbdesk.ml.detector import Detection
-from thumbdesk.ml.evidence import OBJECT_LOW, box_iou
-from thumbdesk.ml.people_features import PersonReading, ramp
+from thumbdesk.ml.evidence import OBJECT_LOW, Evidence, box_iou
+from thumbdesk.ml.people_features import ramp
 
 ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
 """Detector classes of animals: fur and feathers that the classifier also sees in hair and
@@ -51,6 +52,14 @@ detector calls most carelessly: a dog is the dog breeds, wolves, wild dogs and f
 the classifier knows 130. On its other animals the classifier is the one that errs as often (two
 cats on a treadmill read as dogs 0.44, a penguin seen close as corgis 0.64), or it knows too few
 kinds to gainsay the detector (a single horse, no cow, no giraffe)."""
+SILENT = (0.05, 0.15)
+"""Classifier mass on animals (all of them) from which an animal the detector finds in a
+people scene counts, and where fully. The detector reads people in odd poses as animals: a row
+of people doing push-ups as a horse (0.52), a man lifting a dumbbell as a horse, a made-up eye
+as a cat, where the classifier sees stretchers and dumbbells (animals 0.03-0.05)."""
+IN_VIEW = 0.5
+"""Share of an animal's box inside the classifier's view from which the classifier may gainsay
+the detector on it."""
 ANIMALS_SEEN = 0.2
 """Classifier mass on animals from which it has a view of the animal's kind."""
 KIN_SHARE = (0.1, 0.3)
@@ -78,42 +87,58 @@ def torn_animals(objects: Sequence[Detection]) -> list[Detection]:
     ]
 
 
-def kin_agreement(label: str, probs: np.ndarray) -> float:
-    """How far the classifier lets a detection of ``label`` name its animal, in [0, 1].
+def in_classifier_view(box: tuple[float, float, float, float], frame_aspect: float) -> float:
+    """Share of a box (fractions of the frame) inside what the classifier reads of the frame.
 
-    1 for every other class, and where the classifier sees few animals (under ANIMALS_SEEN).
+    The classifier reads the centre square of a frame (``backends.FIT`` "crop"), the middle 56%
+    of a 16:9 frame's width; it cannot gainsay the detector on what lies outside.
     """
-    kind = KIN.get(label)
-    if kind is None:
+    x, y, w, h = box
+    if FIT != "crop" or w <= 0 or h <= 0:
+        return 1.0
+    if frame_aspect >= 1.0:
+        lo, hi = (1.0 - 1.0 / frame_aspect) / 2, (1.0 + 1.0 / frame_aspect) / 2
+        return max(0.0, min(x + w, hi) - max(x, lo)) / w
+    lo, hi = (1.0 - frame_aspect) / 2, (1.0 + frame_aspect) / 2
+    return max(0.0, min(y + h, hi) - max(y, lo)) / h
+
+
+def agreement(det: Detection, ev: Evidence, probs: np.ndarray) -> float:
+    """How far the classifier lets the detector name an animal it found, in [0, 1].
+
+    1 for every other class and for an animal mostly outside the classifier's view
+    (``in_classifier_view`` under IN_VIEW). In a people scene the classifier must see some
+    animal (SILENT); a dog must be of the kind the classifier's animals are (KIN_SHARE, where
+    it sees animals from ANIMALS_SEEN).
+    """
+    if det.label not in ANIMAL_SET or in_classifier_view(det.box, ev.frame_aspect) < IN_VIEW:
         return 1.0
     animals = float(probs[ANIMAL_CLASSES].sum())
-    if animals < ANIMALS_SEEN:
-        return 1.0
-    kin = float(probs[kind[0] : kind[1] + 1].sum())
-    return ramp(kin / animals, *KIN_SHARE)
+    out = 1.0
+    if any(p.score >= PEOPLE_SCENE for p in ev.persons):
+        out = ramp(animals, *SILENT)
+    kind = KIN.get(det.label)
+    if kind is not None and animals >= ANIMALS_SEEN:
+        kin = float(probs[kind[0] : kind[1] + 1].sum())
+        out = min(out, ramp(kin / animals, *KIN_SHARE))
+    return out
 
 
 def doubt_classifier_animals(
-    objects: Sequence[Detection],
-    persons: Sequence[PersonReading],
-    torn: Sequence[Detection],
-    probs: np.ndarray,
+    ev: Evidence, torn: Sequence[Detection], probs: np.ndarray
 ) -> set[str] | None:
     """The detector classes seen in a frame where the classifier's animals are in doubt.
 
     None when they are not (the detector sees no one, no animal and no stand-in); else the
     labels it does see (from OBJECT_LOW): the classifier's animals not among them count
-    UNCONFIRMED. An animal the classifier gainsays (``kin_agreement`` under a half) casts no
+    UNCONFIRMED. An animal the classifier gainsays (``agreement`` under a half) casts no
     doubt: of two models that disagree, neither overrules the other.
     """
-    sure = [
-        d
-        for d in objects
-        if d not in torn and (d.label not in KIN or kin_agreement(d.label, probs) >= 0.5)
-    ]
+    objects = ev.objects
+    sure = [d for d in objects if d not in torn and agreement(d, ev, probs) >= 0.5]
     if (
         torn
-        or any(p.score >= PEOPLE_SCENE for p in persons)
+        or any(p.score >= PEOPLE_SCENE for p in ev.persons)
         or any(d.label in STAND_INS and d.score >= OBJECT_LOW for d in objects)
         or any(d.label in ANIMAL_SET and d.score >= OBJECT_LOW for d in sure)
     ):

@@ -36,8 +36,8 @@ from thumbdesk.ml.animals import (
     ANIMAL_SET,
     PEOPLE_SCENE,
     UNCONFIRMED,
+    agreement,
     doubt_classifier_animals,
-    kin_agreement,
     torn_animals,
 )
 from thumbdesk.ml.assets import TextEmbeddings
@@ -195,12 +195,12 @@ class TopicReader:
                     ridden = det.label in RIDDEN and any(overlap(det.box, r) for r in riders)
                     low = RIDDEN_LOW if ridden else OBJECT_LOW
                     certainty = (det.score - low) / (OBJECT_HIGH - low)
-                    certainty *= kin_agreement(det.label, probs)
+                    certainty *= agreement(det, ev, probs)
                     objects[i] = max(objects[i], w * min(1.0, max(0.0, certainty)))
         # The classifier names something in every frame, flat and black ones too: its word
         # counts as far as the frame has contrast. Detections and faces are located evidence
         # (a small plane on a plain sky is a plane) and count in full.
-        seen = doubt_classifier_animals(ev.objects, ev.persons, torn, probs)
+        seen = doubt_classifier_animals(ev, torn, probs)
         if seen is not None:
             found = np.array([bool(c & seen) for c in table.object_classes])
             unconfirmed = table.animal_words & ~found
