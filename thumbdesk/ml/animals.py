@@ -1,7 +1,7 @@
 """Which animal is in view: the detector finds it, the classifier knows its kind.
 
 The object detector (COCO) has ten animal classes and locates them well, but it names some
-of them carelessly: a tabby running on a lawn was a dog at 0.58, swimmers under water a dog at
+of them carelessly: a kitten on a lawn was a dog at 0.52, swimmers under water a dog at
 0.56. The classifier (ImageNet) knows 118 dog breeds, the cats and some 60 birds, and reads the
 same frames as cats and sea turtles. This module makes the two agree before an animal is named:
 
