@@ -125,22 +125,22 @@ def agreement(det: Detection, ev: Evidence, probs: np.ndarray) -> float:
 
 
 def doubt_classifier_animals(
-    ev: Evidence, torn: Sequence[Detection], probs: np.ndarray
+    ev: Evidence, torn: Sequence[Detection], trusted: Sequence[Detection]
 ) -> set[str] | None:
     """The detector classes seen in a frame where the classifier's animals are in doubt.
 
-    None when they are not (the detector sees no one, no animal and no stand-in); else the
-    labels it does see (from OBJECT_LOW): the classifier's animals not among them count
-    UNCONFIRMED. An animal the classifier gainsays (``agreement`` under a half) casts no
-    doubt: of two models that disagree, neither overrules the other.
+    ``trusted``: the detections, torn ones left out, that the classifier does not gainsay
+    (``agreement`` from a half). None when the classifier's animals are not in doubt (the
+    detector sees no one, no animal and no stand-in); else the labels of the trusted
+    detections from OBJECT_LOW: the classifier's animals not among them count UNCONFIRMED. An
+    animal the classifier gainsays casts no doubt: of two models that disagree, neither
+    overrules the other.
     """
-    objects = ev.objects
-    sure = [d for d in objects if d not in torn and agreement(d, ev, probs) >= 0.5]
     if (
         torn
         or any(p.score >= PEOPLE_SCENE for p in ev.persons)
-        or any(d.label in STAND_INS and d.score >= OBJECT_LOW for d in objects)
-        or any(d.label in ANIMAL_SET and d.score >= OBJECT_LOW for d in sure)
+        or any(d.label in STAND_INS and d.score >= OBJECT_LOW for d in ev.objects)
+        or any(d.label in ANIMAL_SET and d.score >= OBJECT_LOW for d in trusted)
     ):
-        return {d.label for d in sure if d.score >= OBJECT_LOW}
+        return {d.label for d in trusted if d.score >= OBJECT_LOW}
     return None

@@ -41,7 +41,7 @@ from thumbdesk.ml.animals import (
     torn_animals,
 )
 from thumbdesk.ml.assets import TextEmbeddings
-from thumbdesk.ml.detector import SCORE_THRESHOLD
+from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection
 from thumbdesk.ml.evidence import (
     OBJECT_LOW,
     Evidence,
@@ -185,22 +185,17 @@ class TopicReader:
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = torn_animals(ev.objects)
-        sure = [d for d in ev.objects if d not in torn]
-        riders = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
+        located, trusted = _located(ev, probs, torn)
         objects = np.zeros(len(table.words))
         for i, wanted in enumerate(table.map.objects):
-            for det in sure:
-                w = wanted.get(det.label)
+            for label, certainty in located:
+                w = wanted.get(label)
                 if w:
-                    ridden = det.label in RIDDEN and any(overlap(det.box, r) for r in riders)
-                    low = RIDDEN_LOW if ridden else OBJECT_LOW
-                    certainty = (det.score - low) / (OBJECT_HIGH - low)
-                    certainty *= agreement(det, ev, probs)
-                    objects[i] = max(objects[i], w * min(1.0, max(0.0, certainty)))
+                    objects[i] = max(objects[i], w * certainty)
         # The classifier names something in every frame, flat and black ones too: its word
         # counts as far as the frame has contrast. Detections and faces are located evidence
         # (a small plane on a plain sky is a plane) and count in full.
-        seen = doubt_classifier_animals(ev, torn, probs)
+        seen = doubt_classifier_animals(ev, torn, trusted)
         if seen is not None:
             found = np.array([bool(c & seen) for c in table.object_classes])
             unconfirmed = table.animal_words & ~found
@@ -261,6 +256,32 @@ def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
     combined = 1.0 - unseen
     combined[never] = 0.0
     return np.clip(combined, 0.0, 1.0)
+
+
+def _located(
+    ev: Evidence, probs: np.ndarray, torn: Sequence[Detection]
+) -> tuple[list[tuple[str, float]], list[Detection]]:
+    """Each detection's label and certainty in [0, 1], and the detections the classifier trusts.
+
+    Once per detection, not per topic word: from OBJECT_LOW (RIDDEN_LOW for a board, bike or
+    skis under a clearly seen person) to OBJECT_HIGH, as far as the classifier agrees
+    (``animals.agreement``). Torn animals are left out of both; the trusted are those the
+    classifier does not gainsay (agreement from a half).
+    """
+    riders = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
+    located: list[tuple[str, float]] = []
+    trusted: list[Detection] = []
+    for det in ev.objects:
+        if det in torn:
+            continue
+        agreed = agreement(det, ev, probs)
+        if agreed >= 0.5:
+            trusted.append(det)
+        ridden = det.label in RIDDEN and any(overlap(det.box, r) for r in riders)
+        low = RIDDEN_LOW if ridden else OBJECT_LOW
+        certainty = (det.score - low) / (OBJECT_HIGH - low) * agreed
+        located.append((det.label, min(1.0, max(0.0, certainty))))
+    return located, trusted
 
 
 def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
