@@ -35,6 +35,7 @@ TEXT_VOCAB = "minilm_vocab.txt"
 STYLE = "style_probe.npz"
 ACTIVITY = "activity_probe.npz"
 AGE = "age_probe.npz"
+BODY = "body_probe.npz"
 
 MATCH_FLOOR = 0.3
 """A typed word whose best cosine to any ImageNet label is below this cannot be matched

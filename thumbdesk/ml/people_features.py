@@ -80,6 +80,12 @@ PITCH_BAT_GAMES = (0.45, 0.65)
 """Classifier mass of bat games (a baseball player, a baseball) from which the game on the
 grass is not football, and where surely not: the classifier calls cricketers in white baseball
 players at 0.73, footballers at most 0.33."""
+BODY_CLEAR = (0.3, 0.7)
+"""How far the body probe's P(female) must stand from 0.5 (as ``|p - 0.5| * 2``) before a
+person without a judged face is said to be a woman or a man, and where fully."""
+BODY_SAYS = 0.8
+"""The most a body's gender counts (a clear face's counts 1): the probe is right on about nine
+in ten of the people it reads clearly, a face's gender more often."""
 SPECIFIC = ("woman", "man", "girl", "boy", "child", "baby")
 """Features that name who is in view; the generic ``face`` and ``person`` stand back for them."""
 
@@ -116,6 +122,8 @@ class PersonReading:
     """Width / height of the frame in pixels: the box's own shape is its w / h times this."""
     on_furniture: bool = False
     """The person overlaps a bed, couch or bench the detector found (lying is resting there)."""
+    female: float | None = None
+    """P(female) from the body (``ml.bodies``); None when the body was not read."""
 
     @property
     def shape(self) -> float:
@@ -222,6 +230,12 @@ def features(
         if f.smile is not None:
             out["smile"] = max(out["smile"], s * ramp(f.smile, 0.5, 0.9))
         out["face"] = max(out["face"], s * ramp(f.box[3], 0.05, 0.15))
+    for p in persons:
+        if p.female is None or any(f.female is not None and _in_head(f, p) for f in faces):
+            continue
+        said = BODY_SAYS * person_strength(p) * ramp(abs(p.female - 0.5) * 2.0, *BODY_CLEAR)
+        word = "woman" if p.female > 0.5 else "man"
+        out[word] = max(out[word], said)
     cradled = max([present] + [ramp(p.score, *CRADLED_SCORE) for p in persons])
     out["baby"] = max(out["baby"], cradled * ramp(baby_context, *BABY_THINGS))
     n = people_count(faces, persons)

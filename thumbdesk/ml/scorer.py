@@ -2,10 +2,12 @@
 
 Evidence (``Scorer.evidence``, the expensive step) is what the bundled models see in a frame:
 the classifier's ImageNet probabilities (and from them, ``ml.style``'s reading of a drawn or
-rendered picture), the faces with what the people models read from them, and the people and
-objects the detector finds. Topic scoring (``Scorer.score_topics``, cheap, re-run when the
-creator edits the topic list) is ``ml.topic_scores.TopicReader``'s: each topic word's certainty,
-the tags shown and the frame's popularity.
+rendered picture), the faces with what the people models read from them, the people and
+objects the detector finds, and for the main person without a judged face, what their body says
+(``ml.bodies``: the classifier again, on a crop around them). Topic scoring
+(``Scorer.score_topics``, cheap, re-run when the creator edits the topic list) is
+``ml.topic_scores.TopicReader``'s: each topic word's certainty, the tags shown and the frame's
+popularity.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import numpy as np
 from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
-from thumbdesk.ml.detector import ObjectDetector
+from thumbdesk.ml.bodies import bodies_to_read, body_crop, body_probe, female_of
+from thumbdesk.ml.detector import Detection, ObjectDetector
 from thumbdesk.ml.evidence import (
     OBJECT_LOW,
     Evidence,
@@ -36,12 +39,15 @@ from thumbdesk.ml.people import (
     MAX_JUDGED_FACES,
     PeopleAttributes,
 )
+from thumbdesk.ml.people_features import FaceReading
 from thumbdesk.ml.pose import PoseDetector, pose_view
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import TextDetector, judge_text
 from thumbdesk.ml.topic_scores import TopicReader
 
 log = logging.getLogger(__name__)
+
+Box = tuple[float, float, float, float]
 
 DETECT_MIN = 0.3
 """Detections kept in the evidence (the ramp above decides how much each counts)."""
@@ -67,6 +73,7 @@ class Scorer:
         self._objects = ObjectDetector(place)
         self._text = TextDetector(place)
         self._style = style_probe()
+        body_probe()  # load (and verify) it now, not on the first frame with a person
         self._lock = threading.Lock()
         self.topics = TopicReader(assets.text_embeddings())
         """Topic scoring of this scorer's evidence (``ml.topic_scores``)."""
@@ -88,6 +95,7 @@ class Scorer:
         """Where each evidence model runs, in words."""
         return {
             "classifier": self._clf.device,
+            "bodies": self._clf.device,
             "faces": "cpu (ONNX Runtime)",
             "face attributes": self._people.device,
             "objects": self._objects.device,
@@ -110,12 +118,16 @@ class Scorer:
         probs = np.exp(z)
         probs /= probs.sum(axis=1, keepdims=True)
         drawn = self._style.cartoon(probs)
-        out: list[Any] = []
-        for img, p, cartoon in zip(images, probs, drawn, strict=True):
+        found = []
+        for img in images:
             faces = self._faces.detect(img)
             readings = tuple(reading_of(a) for a in self._people.judge(img, faces))
-            objects = self._objects.detect(img, DETECT_MIN)
-            aspect = img.shape[1] / max(img.shape[0], 1)
+            found.append((faces, readings, self._objects.detect(img, DETECT_MIN)))
+        bodies = self._read_bodies(images, [(objects, readings) for _, readings, objects in found])
+        out: list[Any] = []
+        for img, p, cartoon, (faces, readings, objects), read in zip(
+            images, probs, drawn, found, bodies, strict=True
+        ):
             out.append(
                 Evidence(
                     p.astype(np.float16),
@@ -123,12 +135,29 @@ class Scorer:
                     readings,
                     objects,
                     content_of(img),
-                    aspect,
+                    img.shape[1] / max(img.shape[0], 1),
                     cartoon=round(float(cartoon), 4),
                     grass=round(grass_of(img), 4),
+                    bodies=read,
                 )
             )
         return out
+
+    def _read_bodies(
+        self,
+        images: Sequence[np.ndarray],
+        found: Sequence[tuple[Sequence[Detection], Sequence[FaceReading]]],
+    ) -> list[tuple[tuple[Box, float], ...]]:
+        """Per image, (box, P(female)) of the people ``ml.bodies`` reads, in one classifier run."""
+        boxes = [bodies_to_read(objects, readings) for objects, readings in found]
+        crops = [body_crop(img, b) for img, bs in zip(images, boxes, strict=True) for b in bs]
+        if not crops:
+            return [() for _ in images]
+        with self._lock:
+            logits = run_batches(self._clf, crops)
+        z = np.exp(logits - logits.max(axis=1, keepdims=True))
+        female = iter(female_of((z / z.sum(axis=1, keepdims=True)).astype(np.float16)))
+        return [tuple((b, round(float(next(female)), 4)) for b in bs) for bs in boxes]
 
     def with_text(self, evidence: Sequence[Any], images: Sequence[np.ndarray]) -> list[Any]:
         """The evidence of these frames with their burnt-in text read (``core.types.TextLooker``).

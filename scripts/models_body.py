@@ -1,0 +1,170 @@
+"""Build ``models/body_probe.npz``, which says whether a person seen without a face is a woman.
+
+Build-time tool (``thumbdesk/ml/bodies.py`` reads its output). Two steps:
+
+    python scripts/models_body.py collect MIRRORS DATA   # images from the listed repositories
+    python scripts/models_body.py train DATA [--cache LOGITS.npz]   # the probe
+
+``collect`` reads ``scripts/body_sources.jsonl`` (the format of ``style_sources.jsonl``, see
+``models_style.py``): one row per source with its public GitHub repository, commit, paths,
+class and licence. The classes are ``female`` and ``male``; an image is in a class only when
+every person clearly seen in it is a woman or girl, or a man or boy (a person looked at each
+one; mixed or doubtful images are left out). The images are people doing sports and everyday
+things, many seen from behind, from afar or with the face hidden, and portraits of women and
+men chosen for the cases face models find hard (headscarves, masks, caps, children, profiles).
+A source is a repository: the same repository's images of both classes fall in one fold. Kept
+out on purpose: every repository that ../shared and the evaluation holdouts draw from, and
+research person or face datasets.
+
+``train`` finds the people as the app does (the detector on the image at the pipeline's working
+size, ``bodies.bodies_to_read`` with no face judged), crops each as the app does
+(``bodies.body_crop``) and computes the classifier's floored log-probabilities of the crop and
+of its mirror image (the feature of ``models_style.py``). It fits one L2 logistic regression
+(``models_activity.fit_softmax``: each source weighs the same within its class, both classes the
+same); out-of-fold scores (FOLDS folds by repository) give the honest figures printed, from
+which ``people_features.BODY_CLEAR`` and ``BODY_SAYS`` were set.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_models import write_entry
+from models_activity import fit_softmax, save_softmax_probe, softmax_of, source_weights
+from models_style import FLOOR, IMAGES, run_probe_script
+from thumbdesk.core.decode import to_working_size
+from thumbdesk.core.types import PipelineConfig
+from thumbdesk.ml.backends import make_classifier, run_batches
+from thumbdesk.ml.bodies import HEADS, bodies_to_read, body_crop
+from thumbdesk.ml.detector import ObjectDetector
+from thumbdesk.ml.faces import FaceDetector
+from thumbdesk.ml.people import GENDER_MIN_PX
+from thumbdesk.ml.scorer import DETECT_MIN
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "scripts" / "body_sources.jsonl"
+OUT = ROOT / "models" / "body_probe.npz"
+FOLDS = 10
+L2 = 0.2
+ENTRY: dict[str, object] = {
+    "what": "body probe: logistic regression (2 rows: woman or girl, man or boy; "
+    "standardisation) on the Lite0 classifier's floored log-probabilities of a square crop "
+    "around a detected person; read by thumbdesk/ml/bodies.py",
+    "source": "trained by ThumbDesk on public photos of people from GitHub repositories listed "
+    "with commit, paths and licence in scripts/body_sources.jsonl; the images themselves are "
+    "not shipped",
+    "licence": "Apache-2.0 (ThumbDesk's own weights: derived statistics, no image content)",
+    "script": "scripts/models_body.py collect MIRRORS DATA && scripts/models_body.py train DATA",
+}
+
+
+def feature(logits: np.ndarray) -> np.ndarray:
+    """The probe's input as the app computes it: float16 probabilities, log, floored."""
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs = (z / z.sum(axis=1, keepdims=True)).astype(np.float16)
+    out: np.ndarray = np.maximum(np.log(np.maximum(probs.astype(np.float32), 1e-30)), FLOOR)
+    return out
+
+
+def image_rows(image: np.ndarray, models: tuple) -> np.ndarray:
+    """(views, 1001) features of the people of one image and whether a face was judgeable."""
+    detector, faces, classifier = models
+    work = to_working_size(image, PipelineConfig().working_size)
+    boxes = bodies_to_read(detector.detect(work, DETECT_MIN), ())
+    if not boxes:
+        return np.zeros((0, 1001), np.float32)
+    height = work.shape[0]
+    found = [f for f in faces.detect(work) if f.box[3] * height >= GENDER_MIN_PX]
+    crops, faced = [], []
+    for box in boxes:
+        crop = body_crop(work, box)
+        x, y, w, h = box
+        face = any(
+            x <= f.box[0] + f.box[2] / 2 <= x + w and y <= f.box[1] + f.box[3] / 2 <= y + h
+            for f in found
+        )
+        crops += [crop, np.ascontiguousarray(crop[:, ::-1])]
+        faced += [face, face]
+    rows = feature(run_batches(classifier, crops))
+    return np.concatenate([rows, np.array(faced, np.float32)[:, None]], axis=1)
+
+
+def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, ...]:
+    """Features, classes, sources (repositories) and face flags of DATA/<cls>/<source>/*."""
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and cache.exists():
+        with np.load(cache) as npz:
+            known = {k: npz[k] for k in npz.files}
+    models = None
+    feats, classes, sources = [], [], []
+    for cls_dir in sorted(p for p in data.iterdir() if p.is_dir()):
+        for folder in sorted(p for p in cls_dir.iterdir() if p.is_dir()):
+            for file in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGES):
+                key = f"{file.relative_to(data)}:{file.stat().st_size}"
+                if key not in known:
+                    image = cv2.imread(str(file), cv2.IMREAD_COLOR)
+                    if image is None:
+                        continue
+                    models = models or (
+                        ObjectDetector("cpu"),
+                        FaceDetector("ort"),
+                        make_classifier("cpu"),
+                    )
+                    known[key] = image_rows(image, models)
+                for row in known[key]:
+                    feats.append(row)
+                    classes.append(cls_dir.name)
+                    sources.append(folder.name)
+    if cache is not None:
+        np.savez(cache, **known)
+    x = np.array(feats, np.float64)
+    return x[:, :-1], np.array(classes), np.array(sources), x[:, -1] > 0
+
+
+def train(data: Path, out: Path, cache: Path | None) -> None:
+    x, classes, src, faced = dataset(data, cache)
+    names = (*HEADS, "male")
+    y = np.array([names.index(c) for c in classes])
+    w = source_weights(classes, np.char.add(classes, src))
+    print(
+        f"{len(y)} person views ({int((y == 0).sum())} female) of {len(np.unique(src))} "
+        f"repositories; {int(faced.sum())} with a face the app would judge"
+    )
+    fold_of = {s: i % FOLDS for i, s in enumerate(sorted(np.unique(src)))}
+    folds = np.array([fold_of[s] for s in src])
+    p = np.zeros(len(y))
+    for f in range(FOLDS):
+        held = folds == f
+        p[held] = softmax_of(x[held], fit_softmax(x[~held], y[~held], w[~held], L2))[:, 0]
+    right = (p > 0.5) == (y == 0)
+    auc = float((p[y == 0][:, None] > p[y == 1][None, :]).mean())
+    print(
+        f"out of fold: {right.mean():.2f} right, AUC {auc:.3f}; "
+        f"without a face {right[~faced].mean():.2f}"
+    )
+    for clear in (0.5, 0.6, 0.7, 0.8, 0.9):
+        said = np.abs(p - 0.5) * 2 >= clear
+        print(
+            f"  |P - 0.5| * 2 >= {clear:.1f}: {said.mean():.2f} of the people said, "
+            f"{right[said].mean():.3f} right; without a face {said[~faced].mean():.2f} said, "
+            f"{right[said & ~faced].mean():.3f} right"
+        )
+    save_softmax_probe(out, HEADS, fit_softmax(x, y, w, L2), [0.5], FLOOR)
+    if out.parent == OUT.parent:
+        write_entry(out, ENTRY)
+
+
+def main(argv: list[str] | None = None) -> int:
+    doc = __doc__.splitlines()[0]
+    cache_help = "a .npz file that keeps each image's features"
+    return run_probe_script(doc, OUT, SOURCES, train, cache_help, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
