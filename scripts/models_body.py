@@ -7,22 +7,24 @@ Build-time tool (``thumbdesk/ml/bodies.py`` reads its output). Two steps:
 
 ``collect`` reads ``scripts/body_sources.jsonl`` (the format of ``style_sources.jsonl``, see
 ``models_style.py``): one row per source with its public GitHub repository, commit, paths,
-class and licence. The classes are ``female`` and ``male``; an image is in a class only when
-every person clearly seen in it is a woman or girl, or a man or boy (a person looked at each
-one; mixed or doubtful images are left out). The images are people doing sports and everyday
+class and licence. The classes are ``female``, ``male`` and ``child``: an image is in the first
+two only when every person clearly seen in it is a woman or girl (about 10 and over), or a man
+or boy (a person looked at each one; mixed or doubtful images are left out); ``child`` holds
+the age probe's baby and child images (``age_sources.jsonl``), so that a child's body is not
+called a woman or a man. The images are people doing sports and everyday
 things, many seen from behind, from afar or with the face hidden, and portraits of women and
 men chosen for the cases face models find hard (headscarves, masks, caps, children, profiles).
-A source is a repository: the same repository's images of both classes fall in one fold. Kept
+A source is a repository: the same repository's images of every class fall in one fold. Kept
 out on purpose: every repository that ../shared and the evaluation holdouts draw from, and
 research person or face datasets.
 
 ``train`` finds the people as the app does (the detector on the image at the pipeline's working
 size, ``bodies.bodies_to_read`` with no face judged), crops each as the app does
 (``bodies.body_crop``) and computes the classifier's floored log-probabilities of the crop and
-of its mirror image (the feature of ``models_style.py``). It fits one L2 logistic regression
-(``models_activity.fit_softmax``: each source weighs the same within its class, both classes the
-same); out-of-fold scores (FOLDS folds by repository) give the honest figures printed, from
-which ``people_features.BODY_CLEAR`` and ``BODY_SAYS`` were set.
+of its mirror image (the feature of ``models_style.py``). It fits one L2 multinomial logistic
+regression (``models_activity.fit_softmax``: each source weighs the same within its class, every
+class the same); out-of-fold scores (FOLDS folds by repository) give the honest figures
+printed, from which ``people_features.BODY_CLEAR``, ``BODY_CHILD`` and ``BODY_SAYS`` were set.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ OUT = ROOT / "models" / "body_probe.npz"
 FOLDS = 10
 L2 = 0.2
 ENTRY: dict[str, object] = {
-    "what": "body probe: logistic regression (2 rows: woman or girl, man or boy; "
-    "standardisation) on the Lite0 classifier's floored log-probabilities of a square crop "
+    "what": "body probe: multinomial logistic regression (3 rows: woman or girl, child, man or "
+    "boy; standardisation) on the Lite0 classifier's floored log-probabilities of a square crop "
     "around a detected person; read by thumbdesk/ml/bodies.py",
     "source": "trained by ThumbDesk on public photos of people from GitHub repositories listed "
     "with commit, paths and licence in scripts/body_sources.jsonl; the images themselves are "
@@ -129,33 +131,45 @@ def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, ...]:
 
 def train(data: Path, out: Path, cache: Path | None) -> None:
     x, classes, src, faced = dataset(data, cache)
-    names = (*HEADS, "male")
+    names = (*HEADS, "male")  # the last row: neither head
     y = np.array([names.index(c) for c in classes])
     w = source_weights(classes, np.char.add(classes, src))
+    counts = ", ".join(f"{int((y == k).sum())} {n}" for k, n in enumerate(names))
     print(
-        f"{len(y)} person views ({int((y == 0).sum())} female) of {len(np.unique(src))} "
-        f"repositories; {int(faced.sum())} with a face the app would judge"
+        f"{len(y)} person views ({counts}) of {len(np.unique(src))} repositories; "
+        f"{int(faced.sum())} with a face the app would judge"
     )
     fold_of = {s: i % FOLDS for i, s in enumerate(sorted(np.unique(src)))}
     folds = np.array([fold_of[s] for s in src])
-    p = np.zeros(len(y))
+    p = np.zeros((len(y), len(names)))
     for f in range(FOLDS):
         held = folds == f
-        p[held] = softmax_of(x[held], fit_softmax(x[~held], y[~held], w[~held], L2))[:, 0]
-    right = (p > 0.5) == (y == 0)
-    auc = float((p[y == 0][:, None] > p[y == 1][None, :]).mean())
-    print(
-        f"out of fold: {right.mean():.2f} right, AUC {auc:.3f}; "
-        f"without a face {right[~faced].mean():.2f}"
-    )
-    for clear in (0.5, 0.6, 0.7, 0.8, 0.9):
-        said = np.abs(p - 0.5) * 2 >= clear
+        p[held] = softmax_of(x[held], fit_softmax(x[~held], y[~held], w[~held], L2))
+    kid, grown = y == 1, y != 1
+    young = p[:, 1]
+    auc = float((young[kid][:, None] > young[grown][None, :]).mean())
+    print(f"child against grown-up: AUC {auc:.3f}")
+    for t in (0.3, 0.5, 0.7):
         print(
-            f"  |P - 0.5| * 2 >= {clear:.1f}: {said.mean():.2f} of the people said, "
-            f"{right[said].mean():.3f} right; without a face {said[~faced].mean():.2f} said, "
-            f"{right[said & ~faced].mean():.3f} right"
+            f"  P(child) >= {t:.1f}: children {np.mean(young[kid] >= t):.2f}, grown-ups "
+            f"{np.mean(young[grown] >= t):.3f} "
+            f"(without a face {np.mean(young[grown & ~faced] >= t):.3f})"
         )
-    save_softmax_probe(out, HEADS, fit_softmax(x, y, w, L2), [0.5], FLOOR)
+    female = p[:, 0] / np.maximum(p[:, 0] + p[:, 2], 1e-9)  # as bodies.body_readings gives it
+    right = (female > 0.5) == (y == 0)
+    seen = grown & ~faced
+    print(
+        f"grown-ups' gender out of fold: {right[grown].mean():.2f} right, "
+        f"without a face {right[seen].mean():.2f}"
+    )
+    for clear in (0.3, 0.5, 0.7, 0.9):
+        said = np.abs(female - 0.5) * 2 >= clear
+        print(
+            f"  |P - 0.5| * 2 >= {clear:.1f}: {said[grown].mean():.2f} of the grown-ups said, "
+            f"{right[said & grown].mean():.3f} right; without a face {said[seen].mean():.2f} said, "
+            f"{right[said & seen].mean():.3f} right"
+        )
+    save_softmax_probe(out, HEADS, fit_softmax(x, y, w, L2), [0.5] * len(HEADS), FLOOR)
     if out.parent == OUT.parent:
         write_entry(out, ENTRY)
 

@@ -37,14 +37,14 @@ def test_a_person_without_a_judged_face_is_named_from_the_body(
         image = to_working_size(reader.read(index), 480)
     (evidence,) = scorer.evidence([image])
     assert all(r.female is None for r in evidence.readings)  # no face says who it is
-    ((_, female),) = evidence.bodies
-    assert abs(female - 0.5) >= 0.3  # clear: P(female) 0.93 and 0.07 when measured
+    ((_, female, child),) = evidence.bodies
+    assert abs(female - 0.5) >= 0.3 and child < 0.3  # a grown-up, clearly a woman or a man
     words = {t.word for t in scorer.score_topics(evidence, default_topics()).topics}
     assert word in words and other not in words
 
 
-def _person(female: float | None, score: float = 0.8) -> PersonReading:
-    return PersonReading((0.3, 0.1, 0.3, 0.8), score, 9 / 16, False, female)
+def _person(female: float | None, score: float = 0.8, child: float = 0.05) -> PersonReading:
+    return PersonReading((0.3, 0.1, 0.3, 0.8), score, 9 / 16, False, female, child)
 
 
 def test_a_clear_body_names_a_woman_or_a_man_less_surely_than_a_face() -> None:
@@ -64,6 +64,10 @@ def test_an_unsure_body_or_one_with_a_judged_face_says_nothing_of_itself() -> No
     assert said["woman"] == 0.0 and said["man"] > 0.5
     # an unsure detection counts as little as the person does
     assert features([], [_person(0.95, score=0.35)])["woman"] == 0.0
+    # a child's body makes no woman or man of the child
+    assert features([], [_person(0.95, child=0.8)])["woman"] == 0.0
+    half = features([], [_person(0.95, child=0.5)])["woman"]
+    assert 0.0 < half < features([], [_person(0.95)])["woman"]
 
 
 def test_bodies_to_read_are_big_sure_people_without_a_judged_face() -> None:

@@ -10,8 +10,8 @@ none of them what ../shared or the evaluation holdouts hold).
 It runs on the people the detector is sure of (``MIN_SCORE``) that are tall enough in the frame
 to show their body (``MIN_HEIGHT``) and hold no face the people models judged, at most
 ``MAX_BODIES`` a frame, all crops of a batch in one classifier run. The people features
-(``people_features.features``) say "woman" or "man" from it only where it is clear, and less
-surely than from a face.
+(``people_features.features``) say "woman" or "man" from it only where it is clear, less
+surely than from a face, and not of a body the probe reads as a child's.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.people_features import FaceReading
 from thumbdesk.ml.probe import LinearProbe, load_probe
 
-HEADS = ("female",)
-"""The probe's one head: P(the person is a woman or a girl); the rest is a man or a boy."""
+HEADS = ("female", "child")
+"""The probe's heads: P(a woman or a girl of about 10 and over), P(a child, baby to about 12);
+the rest is a man or a boy."""
 MIN_SCORE = 0.4
 """Detector confidence from which a person's body is read."""
 MIN_HEIGHT = 0.2
@@ -95,7 +96,9 @@ def bodies_to_read(
     return [d.box for d in peers if not _judged_face_in(d.box, faces)][:MAX_BODIES]
 
 
-def female_of(probs: np.ndarray) -> np.ndarray:
-    """(n,) P(female) of body crops from their (n, 1000) ImageNet probabilities."""
-    out: np.ndarray = body_probe().probabilities(probs)[:, 0]
-    return out
+def body_readings(probs: np.ndarray) -> np.ndarray:
+    """(n, 2) P(female) of a grown person and P(child) of body crops (ImageNet probabilities)."""
+    p = body_probe().probabilities(probs)
+    female, child = p[:, 0], p[:, 1]
+    out: np.ndarray = np.stack([female / np.maximum(1.0 - child, 1e-6), child], axis=1)
+    return np.clip(out, 0.0, 1.0)

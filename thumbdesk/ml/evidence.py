@@ -52,21 +52,22 @@ class Evidence:
     """P(the frame is drawn or rendered, not filmed), from ``ml.style``."""
     grass: float = 0.0
     """Share of the frame that is grass green (``grass_of``)."""
-    bodies: tuple[tuple[tuple[float, float, float, float], float], ...] = ()
-    """(box, P(female)) of the people whose body ``ml.bodies`` read (no judged face)."""
+    bodies: tuple[tuple[tuple[float, float, float, float], float, float], ...] = ()
+    """(box, P(female) of a grown person, P(child)) of the people whose body ``ml.bodies``
+    read (no judged face)."""
 
     @property
     def persons(self) -> tuple[PersonReading, ...]:
         """The detector's people."""
         furniture = [d.box for d in self.objects if d.label in RESTING_PLACES]
-        female = dict(self.bodies)
+        body = {box: (female, child) for box, female, child in self.bodies}
         return tuple(
             PersonReading(
                 d.box,
                 d.score,
                 self.frame_aspect,
                 any(overlap(d.box, f) for f in furniture),
-                female.get(d.box),
+                *body.get(d.box, (None, None)),
             )
             for d in self.objects
             if d.label == "person"

@@ -83,6 +83,9 @@ players at 0.73, footballers at most 0.33."""
 BODY_CLEAR = (0.3, 0.7)
 """How far the body probe's P(female) must stand from 0.5 (as ``|p - 0.5| * 2``) before a
 person without a judged face is said to be a woman or a man, and where fully."""
+BODY_CHILD = (0.3, 0.7)
+"""The body probe's P(child) from which a body's gender counts less, and where not at all: a
+body does not make a child a woman or a man."""
 BODY_SAYS = 0.8
 """The most a body's gender counts (a clear face's counts 1): the probe is right on about nine
 in ten of the people it reads clearly, a face's gender more often."""
@@ -123,7 +126,9 @@ class PersonReading:
     on_furniture: bool = False
     """The person overlaps a bed, couch or bench the detector found (lying is resting there)."""
     female: float | None = None
-    """P(female) from the body (``ml.bodies``); None when the body was not read."""
+    """P(female) of a grown person from the body (``ml.bodies``); None when it was not read."""
+    child: float | None = None
+    """P(a child) from the body; None when it was not read."""
 
     @property
     def shape(self) -> float:
@@ -234,6 +239,7 @@ def features(
         if p.female is None or any(f.female is not None and _in_head(f, p) for f in faces):
             continue
         said = BODY_SAYS * person_strength(p) * ramp(abs(p.female - 0.5) * 2.0, *BODY_CLEAR)
+        said *= 1.0 - ramp(p.child or 0.0, *BODY_CHILD)
         word = "woman" if p.female > 0.5 else "man"
         out[word] = max(out[word], said)
     cradled = max([present] + [ramp(p.score, *CRADLED_SCORE) for p in persons])

@@ -24,7 +24,7 @@ import numpy as np
 from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
-from thumbdesk.ml.bodies import bodies_to_read, body_crop, body_probe, female_of
+from thumbdesk.ml.bodies import bodies_to_read, body_crop, body_probe, body_readings
 from thumbdesk.ml.detector import Detection, ObjectDetector
 from thumbdesk.ml.evidence import (
     OBJECT_LOW,
@@ -147,8 +147,8 @@ class Scorer:
         self,
         images: Sequence[np.ndarray],
         found: Sequence[tuple[Sequence[Detection], Sequence[FaceReading]]],
-    ) -> list[tuple[tuple[Box, float], ...]]:
-        """Per image, (box, P(female)) of the people ``ml.bodies`` reads, in one classifier run."""
+    ) -> list[tuple[tuple[Box, float, float], ...]]:
+        """Per image, (box, P(female), P(child)) of the people ``ml.bodies`` reads (one run)."""
         boxes = [bodies_to_read(objects, readings) for objects, readings in found]
         crops = [body_crop(img, b) for img, bs in zip(images, boxes, strict=True) for b in bs]
         if not crops:
@@ -156,8 +156,12 @@ class Scorer:
         with self._lock:
             logits = run_batches(self._clf, crops)
         z = np.exp(logits - logits.max(axis=1, keepdims=True))
-        female = iter(female_of((z / z.sum(axis=1, keepdims=True)).astype(np.float16)))
-        return [tuple((b, round(float(next(female)), 4)) for b in bs) for bs in boxes]
+        read = iter(body_readings((z / z.sum(axis=1, keepdims=True)).astype(np.float16)))
+        out: list[tuple[tuple[Box, float, float], ...]] = []
+        for bs in boxes:
+            rows = [(b, next(read)) for b in bs]
+            out.append(tuple((b, round(float(f), 4), round(float(c), 4)) for b, (f, c) in rows))
+        return out
 
     def with_text(self, evidence: Sequence[Any], images: Sequence[np.ndarray]) -> list[Any]:
         """The evidence of these frames with their burnt-in text read (``core.types.TextLooker``).
