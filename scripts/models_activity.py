@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_models import write_entry
 from models_style import FLOOR, IMAGES, run_probe_script
 from thumbdesk.ml.activity import ACTIVITIES
+from thumbdesk.ml.scorer import softmax
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "scripts" / "activity_sources.jsonl"
@@ -113,12 +114,18 @@ def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, np.ndarray, np.
                     sources.append(f"{cls_dir.name}/{folder.name}")
     if cache is not None:
         np.savez(cache, **known)
-    logits = np.stack(feats).astype(np.float32)
-    # The app keeps float16 probabilities: train on the same numbers.
-    z = logits - logits.max(axis=1, keepdims=True)
-    probs = (np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)).astype(np.float16)
-    x = np.maximum(np.log(np.maximum(probs.astype(np.float32), 1e-30)), FLOOR)
+    x = app_feature(np.stack(feats))
     return x.astype(np.float64), np.array(classes), np.array(sources)
+
+
+def app_feature(logits: np.ndarray) -> np.ndarray:
+    """The probes' input as the app computes it from (n, 1000) logits.
+
+    The probabilities as float16 (as ``Evidence`` keeps them), their log floored at FLOOR.
+    """
+    probs = softmax(np.asarray(logits, np.float32)).astype(np.float16)
+    out: np.ndarray = np.maximum(np.log(np.maximum(probs.astype(np.float32), 1e-30)), FLOOR)
+    return out
 
 
 FOLDS = 12

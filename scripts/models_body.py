@@ -38,13 +38,20 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
-from models_activity import fit_softmax, save_softmax_probe, softmax_of, source_weights
+from models_activity import (
+    app_feature,
+    fit_softmax,
+    save_softmax_probe,
+    softmax_of,
+    source_weights,
+)
 from models_style import FLOOR, IMAGES, run_probe_script
 from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.types import PipelineConfig
 from thumbdesk.ml.backends import make_classifier, run_batches
 from thumbdesk.ml.bodies import HEADS, bodies_to_read, body_crop
 from thumbdesk.ml.detector import ObjectDetector
+from thumbdesk.ml.evidence import inside
 from thumbdesk.ml.faces import FaceDetector
 from thumbdesk.ml.people import GENDER_MIN_PX
 from thumbdesk.ml.scorer import DETECT_MIN
@@ -66,14 +73,6 @@ ENTRY: dict[str, object] = {
 }
 
 
-def feature(logits: np.ndarray) -> np.ndarray:
-    """The probe's input as the app computes it: float16 probabilities, log, floored."""
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probs = (z / z.sum(axis=1, keepdims=True)).astype(np.float16)
-    out: np.ndarray = np.maximum(np.log(np.maximum(probs.astype(np.float32), 1e-30)), FLOOR)
-    return out
-
-
 def image_rows(image: np.ndarray, models: tuple) -> np.ndarray:
     """(views, 1001) features of the people of one image and whether a face was judgeable."""
     detector, faces, classifier = models
@@ -86,14 +85,10 @@ def image_rows(image: np.ndarray, models: tuple) -> np.ndarray:
     crops, faced = [], []
     for box in boxes:
         crop = body_crop(work, box)
-        x, y, w, h = box
-        face = any(
-            x <= f.box[0] + f.box[2] / 2 <= x + w and y <= f.box[1] + f.box[3] / 2 <= y + h
-            for f in found
-        )
+        face = any(inside(f.box, box) for f in found)
         crops += [crop, np.ascontiguousarray(crop[:, ::-1])]
         faced += [face, face]
-    rows = feature(run_batches(classifier, crops))
+    rows = app_feature(run_batches(classifier, crops))
     return np.concatenate([rows, np.array(faced, np.float32)[:, None]], axis=1)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from thumbdesk.ml import assets
 from thumbdesk.ml.detector import Detection
+from thumbdesk.ml.evidence import inside
 from thumbdesk.ml.people_features import FaceReading
 from thumbdesk.ml.probe import LinearProbe, load_probe
 
@@ -66,17 +67,6 @@ def body_crop(image: np.ndarray, box: tuple[float, float, float, float]) -> np.n
     )
 
 
-def _judged_face_in(box: tuple[float, float, float, float], faces: Sequence[FaceReading]) -> bool:
-    x, y, w, h = box
-    for f in faces:
-        if f.female is None:
-            continue
-        cx, cy = f.box[0] + f.box[2] / 2, f.box[1] + f.box[3] / 2
-        if x <= cx <= x + w and y <= cy <= y + h:
-            return True
-    return False
-
-
 def bodies_to_read(
     objects: Sequence[Detection], faces: Sequence[FaceReading]
 ) -> list[tuple[float, float, float, float]]:
@@ -93,7 +83,11 @@ def bodies_to_read(
         (d for d in people if d.box[2] * d.box[3] >= PEER_AREA * largest),
         key=lambda d: -d.box[2] * d.box[3],
     )
-    return [d.box for d in peers if not _judged_face_in(d.box, faces)][:MAX_BODIES]
+    return [
+        d.box
+        for d in peers
+        if not any(f.female is not None and inside(f.box, d.box) for f in faces)
+    ][:MAX_BODIES]
 
 
 def body_readings(probs: np.ndarray) -> np.ndarray:

@@ -57,6 +57,13 @@ DETAIL_MIN_SCORE = 0.7
 again for."""
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """(n, classes) probabilities of the classifier's (n, classes) logits."""
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    out: np.ndarray = z / z.sum(axis=1, keepdims=True)
+    return out
+
+
 class Scorer:
     """Implements thumbdesk.core.types.FrameScorer (see there)."""
 
@@ -114,9 +121,7 @@ class Scorer:
         with self._lock:
             self.evidence_runs += 1
             logits = run_batches(self._clf, images)
-        z = logits - logits.max(axis=1, keepdims=True)
-        probs = np.exp(z)
-        probs /= probs.sum(axis=1, keepdims=True)
+        probs = softmax(logits)
         drawn = self._style.cartoon(probs)
         found = []
         for img in images:
@@ -155,8 +160,7 @@ class Scorer:
             return [() for _ in images]
         with self._lock:
             logits = run_batches(self._clf, crops)
-        z = np.exp(logits - logits.max(axis=1, keepdims=True))
-        read = iter(body_readings((z / z.sum(axis=1, keepdims=True)).astype(np.float16)))
+        read = iter(body_readings(softmax(logits).astype(np.float16)))
         out: list[tuple[tuple[Box, float, float], ...]] = []
         for bs in boxes:
             rows = [(b, next(read)) for b in bs]
