@@ -104,8 +104,42 @@ def test_gymnastics_classes_count_for_gym_only_with_exercise(scorer, photos, mon
     dancers_on_bars = replace(evidence, probs=bars.astype(np.float16))
     topics = [Topic("gym", 7001.0)]
     assert scorer.certainties(dancers_on_bars, topics)["gym"] < TAG_MIN
-    monkeypatch.setattr(scorer.topics, "_stretched", np.zeros(1000, bool))
+    monkeypatch.setattr(scorer.topics, "_exercise", np.zeros(1000, bool))
     assert scorer.certainties(dancers_on_bars, topics)["gym"] >= TAG_MIN
+
+
+def test_gym_equipment_counts_for_gym_only_when_exercise_is_read_first(
+    scorer, photos, monkeypatch
+) -> None:
+    """The classifier gives "dumbbell" to a pole or a cart: where the probe reads another
+    activity (dancing here) before exercise, the equipment says next to nothing of a gym."""
+    from thumbdesk.ml.activity import exercise_seen
+
+    evidence, _ = photos["photos/dancers_couple_leap.jpg"]
+    weights = evidence.probs.astype(np.float32)
+    weights[543] += 0.6  # dumbbell
+    weights /= weights.sum()
+    p = activity_probe().probabilities(weights)[0]
+    assert p[ACTIVITIES.index("dance")] > sum(p[ACTIVITIES.index(a)] for a in EXERCISE)
+    assert exercise_seen(p) < 0.5
+    dancers_with_weights = replace(evidence, probs=weights.astype(np.float16))
+    topics = [Topic("gym", 7001.0)]
+    assert scorer.certainties(dancers_with_weights, topics)["gym"] < TAG_MIN
+    monkeypatch.setattr(scorer.topics, "_exercise", np.zeros(1000, bool))
+    assert scorer.certainties(dancers_with_weights, topics)["gym"] >= TAG_MIN
+
+
+def test_exercise_counts_as_far_as_no_other_activity_reads_stronger() -> None:
+    from thumbdesk.ml.activity import exercise_seen
+
+    def reading(**heads: float) -> np.ndarray:
+        return np.array([heads.get(a, 0.0) for a in ACTIVITIES], np.float32)
+
+    assert exercise_seen(reading(workout=0.6)) == 1.0
+    assert exercise_seen(reading(workout=0.6, boxing=0.3)) == 1.0
+    assert exercise_seen(reading(workout=0.4, basketball=0.55)) == 0.0
+    assert 0.0 < exercise_seen(reading(workout=0.4, boxing=0.45)) < 1.0
+    assert exercise_seen(reading(dance=0.9)) == 0.0
 
 
 def test_riders_do_none_of_the_activities_save_a_workout() -> None:

@@ -7,8 +7,8 @@ again, learnt from public images of people doing each activity and of people doi
 else (``scripts/models_activity.py``; none of them what ../shared or the evaluation holdouts
 hold). Each head's threshold was set for precision out of fold. The evidence map's
 ``activity`` source reads the heads; the scorer counts them as far as someone in view could be
-doing them (``doers``), and counts the gymnastics classes for gym as far as the probe reads
-exercise (``exercise_seen``).
+doing them (``doers``), and counts the gymnastics and gym-equipment classes for gym as far as
+the probe reads exercise, and exercise before any other activity (``exercise_seen``).
 """
 
 from __future__ import annotations
@@ -36,10 +36,15 @@ def activity_probe() -> LinearProbe:
 
 EXERCISE = ("workout", "yoga")
 EXERCISE_SEEN = (0.1, 0.4)
-"""The classifier gives its gymnastics classes (horizontal bar, parallel bars, balance beam: the
-evidence map's "stretched bodies") to any stretched body: a cartwheel, a boxer, a figure
-skater, a basketball shot. They count for gym and workout as far as the probe reads exercise
-(its EXERCISE heads together): not at all under 0.1, in full from 0.4."""
+"""The classifier gives its gymnastics classes (horizontal bar, parallel bars, balance beam) to
+any stretched body: a cartwheel, a boxer, a figure skater, a basketball shot; and its gym
+equipment (barbell, dumbbell, punching bag) to a pole, a cart, a hoop on a street court. These
+classes (the evidence map's "exercise classes") count for gym and workout as far as the probe
+reads exercise (its EXERCISE heads together): not at all under 0.1, in full from 0.4 ..."""
+EXERCISE_OVER = (0.0, 0.1)
+"""... and as far as exercise is the probe's strongest reading: in full while no other activity
+reads stronger, not at all when one reads 0.1 stronger (a dancer on "balance beam", players
+on a street court on "dumbbell": the gym was the classifier's guess, the dance the scene)."""
 DOER_SCORE = (0.3, 0.4)
 """Detector confidence from which a person counts as someone doing the activity the probe
 reads, and where fully: lower than the people features ask, since the probe's reading is
@@ -58,7 +63,9 @@ not at all: a head-and-shoulders shot shows no activity, whatever the probe read
 
 def exercise_seen(doing: np.ndarray) -> float:
     """How far the gymnastics classes count, from the probe's (heads,) probabilities."""
-    return ramp(sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE), *EXERCISE_SEEN)
+    exercise = sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE)
+    other = max(float(p) for a, p in zip(ACTIVITIES, doing, strict=True) if a not in EXERCISE)
+    return ramp(exercise, *EXERCISE_SEEN) * (1.0 - ramp(other - exercise, *EXERCISE_OVER))
 
 
 def doers(

@@ -5,11 +5,11 @@ through the curated evidence map (``resources/evidence.csv``, see ``evidence_map
 word's certainty is the noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its
 best detection, its people features, the frame's style and what the people in view do
 (``ml.activity``: dance, yoga, running ...; counted only with someone in view and no
-head-and-shoulders shot, and the classifier's gymnastics classes count for gym only where the
-probe reads exercise); the detector and the classifier must agree on which animal is in view
-(``ml.animals``). Words the map lacks are matched
-zero-shot: the MiniLM similarity of the word to every ImageNet label (``zero_shot``) weights the
-class probabilities instead. It is cheap, and re-run when the creator edits the topic list.
+head-and-shoulders shot, and the classifier's gymnastics and gym-equipment classes count for gym
+only where the probe reads exercise first); the detector and the classifier must agree on which
+animal is in view (``ml.animals``). Words the map lacks are matched zero-shot: the MiniLM
+similarity of the word to every ImageNet label (``zero_shot``) weights the class probabilities
+instead. It is cheap, and re-run when the creator edits the topic list.
 
 A tag is shown only from TAG_MIN certainty: no tag is better than a wrong tag. A specific
 people tag (woman, boy) stands for the generic one (face, person), save "face" on a close-up
@@ -140,10 +140,10 @@ class TopicReader:
             ["baby things", "ball games", "bat games"], self.map_rows
         ).imagenet
         """(3, 1000) class weights of the scene context the people features read."""
-        self._stretched = (
-            evidence_map.compile_map(["stretched bodies"], self.map_rows).imagenet[0] > 0
+        self._exercise = (
+            evidence_map.compile_map(["exercise classes"], self.map_rows).imagenet[0] > 0
         )
-        """(1000,) the gymnastics classes, which the classifier gives any stretched body."""
+        """(1000,) the gymnastics and gym-equipment classes (``activity.exercise_seen``)."""
 
     @cached_property
     def zero_shot(self) -> ZeroShotTable:
@@ -179,7 +179,7 @@ class TopicReader:
         """
         probs = ev.probs.astype(np.float32)
         doing = self._activity.probabilities(probs)[0]
-        probs = np.where(self._stretched, probs * exercise_seen(doing), probs)
+        probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
         people = features(ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games)
         someone = people["person"]
