@@ -124,3 +124,15 @@ def test_the_people_features_name_the_child_the_probe_reads() -> None:
     # the same reading on a face under AGE_SURE_PX: the mean age stands in for the probe
     small = FaceReading(box, 0.8, 28.0, female=0.37, age=30.3, groups=(0.67, 0.22, 0.06))
     assert features((small,))["child"] == 0.0
+
+
+def test_a_baby_is_neither_a_girl_nor_a_boy() -> None:
+    """The gender model reads babies' faces as boys or girls at random (a toddler girl read
+    male): a face the probe reads as a baby's names a baby and a child, no gender."""
+    box = (0.45, 0.2, 0.1, 0.15)
+    baby = FaceReading(box, 0.93, 120.0, female=0.1, age=2.0, groups=(0.95, 0.02, 0.01))
+    out = features((baby,))
+    assert out["baby"] >= 0.9 and out["child"] >= 0.9
+    assert out["boy"] == 0.0 and out["girl"] == 0.0
+    child = FaceReading(box, 0.93, 120.0, female=0.1, age=8.0, groups=(0.05, 0.9, 0.03))
+    assert features((child,))["boy"] >= 0.9

@@ -229,9 +229,12 @@ def features(
                 # as a child's (a teen's face is neither surely young nor surely grown up)
                 out["woman"] = max(out["woman"], she * max(grown, 1.0 - youth))
                 girlish = ramp(f.female, *GIRL_FEMALE) * s
-                out["girl"] = max(out["girl"], she * youth, girlish * youth)
+                # a baby's face shows no gender the gender model can read (it was learnt on
+                # grown-ups): a child is a girl or a boy as far as the face is not a baby's
+                kid = youth * (1.0 - infant)
+                out["girl"] = max(out["girl"], she * kid, girlish * kid)
                 out["man"] = max(out["man"], he * max(grown, 1.0 - youth))
-                out["boy"] = max(out["boy"], he * youth)
+                out["boy"] = max(out["boy"], he * kid)
         if f.smile is not None:
             out["smile"] = max(out["smile"], s * ramp(f.smile, 0.5, 0.9))
         out["face"] = max(out["face"], s * ramp(f.box[3], 0.05, 0.15))
