@@ -62,7 +62,7 @@ not at all: a head-and-shoulders shot shows no activity, whatever the probe read
 
 
 def exercise_seen(doing: np.ndarray) -> float:
-    """How far the gymnastics classes count, from the probe's (heads,) probabilities."""
+    """How far the exercise classes count, from the probe's (heads,) probabilities."""
     exercise = sum(float(doing[ACTIVITIES.index(a)]) for a in EXERCISE)
     other = max(float(p) for a, p in zip(ACTIVITIES, doing, strict=True) if a not in EXERCISE)
     return ramp(exercise, *EXERCISE_SEEN) * (1.0 - ramp(other - exercise, *EXERCISE_OVER))
