@@ -188,3 +188,16 @@ def test_an_activity_counts_in_popularity_at_most_half(scorer, photos) -> None:
     frame = scorer.score_topics(evidence, [Topic("dance", 4100.0)])
     assert frame.topics[0].word == "dance" and frame.topics[0].score > ACTIVITY_COUNTS
     assert frame.popularity <= ACTIVITY_COUNTS + 1e-6
+
+
+def test_players_on_a_football_pitch_play_no_tennis_or_basketball() -> None:
+    """The probe read a televised football match as tennis: players on a pitch count for
+    no other ball game, and for everything else as before."""
+    from thumbdesk.ml.activity import NOT_ON_A_PITCH, doers
+
+    off = doers(1.0, (), (), ())
+    on = doers(1.0, (), (), (), pitch=1.0)
+    for k, name in enumerate(ACTIVITIES):
+        assert off[k] == 1.0
+        assert on[k] == (0.0 if name in NOT_ON_A_PITCH else 1.0)
+    assert 0.0 < doers(1.0, (), (), (), pitch=0.5)[ACTIVITIES.index("tennis")] < 1.0

@@ -56,6 +56,10 @@ RIDDEN_SCORE = (0.3, 0.45)
 fully, they say the people in view are riding one rather than doing an activity of the probe
 (a motorcycle racer in leathers read as a boxer, a skateboarder as running). Workouts on an
 exercise bike stay."""
+NOT_ON_A_PITCH = frozenset({"tennis", "basketball"})
+"""Activities the people on a football pitch are not doing (``people_features.players_on_pitch``:
+several small players on a grass-green field in a frame the classifier reads as a ball game):
+the probe read a televised football match as tennis (0.59) beside football (0.76)."""
 PORTRAIT_FACE = (0.2, 0.35)
 """Largest face's share of the frame height from which what people do counts less, and where
 not at all: a head-and-shoulders shot shows no activity, whatever the probe reads."""
@@ -73,16 +77,19 @@ def doers(
     persons: Sequence[PersonReading],
     faces: Sequence[Face],
     objects: Sequence[Detection],
+    pitch: float = 0.0,
 ) -> np.ndarray:
     """(heads,) how far the people in view can be doing each activity, in [0, 1].
 
     ``someone`` is the people features' certainty of a person; an unsure detection also
     counts (DOER_SCORE); a head-and-shoulders shot counts less (PORTRAIT_FACE), and so do
-    people riding something (RIDDEN), save for a workout.
+    people riding something (RIDDEN), save for a workout, and players on a football pitch
+    (``pitch``, the people features' certainty of one) for the NOT_ON_A_PITCH sports.
     """
     doer = max([someone] + [ramp(p.score, *DOER_SCORE) for p in persons])
     face_height = max((f.box[3] for f in faces), default=0.0)
     riding = max([ramp(d.score, *RIDDEN_SCORE) for d in objects if d.label in RIDDEN] + [0.0])
     out = np.full(len(ACTIVITIES), doer * (1.0 - ramp(face_height, *PORTRAIT_FACE)))
     out[[a != "workout" for a in ACTIVITIES]] *= 1.0 - riding
+    out[[a in NOT_ON_A_PITCH for a in ACTIVITIES]] *= 1.0 - pitch
     return out

@@ -203,7 +203,7 @@ class TopicReader:
         classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
         styles = {"cartoon": self._style.certainty(ev.cartoon, 0, TAG_MIN)}
-        doer = doers(someone, ev.persons, ev.faces, ev.objects)
+        doer = doers(someone, ev.persons, ev.faces, ev.objects, people["pitch"])
         activities = {
             name: float(doer[k]) * self._activity.certainty(float(p), k, TAG_MIN)
             for k, (name, p) in enumerate(zip(ACTIVITIES, doing, strict=True))
