@@ -44,7 +44,9 @@ reads exercise (its EXERCISE heads together): not at all under 0.1, in full from
 EXERCISE_OVER = (0.0, 0.1)
 """... and as far as exercise is the probe's strongest reading: in full while no other activity
 reads stronger, not at all when one reads 0.1 stronger (a dancer on "balance beam", players
-on a street court on "dumbbell": the gym was the classifier's guess, the dance the scene)."""
+on a street court on "dumbbell": the gym was the classifier's guess, the dance the scene). A
+punching bag then says nothing of boxing either: where boxing reads first, the probe's boxing
+head says it, and the bag no longer adds "workout" to a sparring match."""
 DOER_SCORE = (0.3, 0.4)
 """Detector confidence from which a person counts as someone doing the activity the probe
 reads, and where fully: lower than the people features ask, since the probe's reading is
