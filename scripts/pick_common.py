@@ -15,9 +15,10 @@ import numpy as np
 
 from thumbdesk.core.decode import FrameReader, to_working_size
 from thumbdesk.core.formats import VIDEO_SUFFIXES
+from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.topics import load_topics
-from thumbdesk.core.types import FrameScorer, PipelineResult
+from thumbdesk.core.types import PipelineResult
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEOS = ROOT / ".." / "shared" / "videos"

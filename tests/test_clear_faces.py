@@ -10,11 +10,12 @@ import pytest
 from thumbdesk.core import clear_faces, quality
 from thumbdesk.core.clear_faces import Member, judge, prefer_clear_faces
 from thumbdesk.core.decode import FrameReader, to_working_size
+from thumbdesk.core.model_api import FaceView
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.rank import NEUTRAL_TOPICS, rescored
 from thumbdesk.core.report import build_report
 from thumbdesk.core.topics import default_topics
-from thumbdesk.core.types import Candidate, FaceView, Frame, PipelineConfig, ScoreBreakdown
+from thumbdesk.core.types import Candidate, Frame, PipelineConfig, ScoreBreakdown
 from thumbdesk.ml import load_scorer
 from thumbdesk.ml.scorer import Scorer
 

@@ -9,10 +9,11 @@ import pytest
 
 from thumbdesk.core.decode import FrameReader, to_working_size
 from thumbdesk.core.detail import DetailPass
+from thumbdesk.core.model_api import DetailScorer
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.probe import probe
 from thumbdesk.core.topics import default_topics
-from thumbdesk.core.types import DetailScorer, Frame
+from thumbdesk.core.types import Frame
 from thumbdesk.ml import load_scorer
 from thumbdesk.ml.scorer import Scorer
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QThreadPoo
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from thumbdesk.core.types import FrameScorer
+from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.ui import workers
 from thumbdesk.ui.main_window import MainWindow
 from thumbdesk.ui.settings import SETTINGS_ENV, Settings

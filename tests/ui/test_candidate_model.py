@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QImage
 
+from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.core.pipeline import pick
 from thumbdesk.core.topics import default_topics
-from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult
+from thumbdesk.core.types import PipelineConfig, PipelineResult
 from thumbdesk.ui.candidate_model import THUMB_WIDTH, CandidateModel, Roles, bgr_to_qimage
 
 pytestmark = pytest.mark.gui

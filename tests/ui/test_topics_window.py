@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
+from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.core.topics import preset_topics
-from thumbdesk.core.types import FrameScorer, PipelineResult, Topic
+from thumbdesk.core.types import PipelineResult, Topic
 from thumbdesk.ui.main_window import MainWindow
 from thumbdesk.ui.settings import Settings
 

@@ -30,7 +30,8 @@ from thumbdesk.core.formats import VIDEO_SUFFIXES
 from thumbdesk.core.types import ExportRequest
 
 if TYPE_CHECKING:
-    from thumbdesk.core.types import FrameScorer, PipelineResult, Topic
+    from thumbdesk.core.model_api import FrameScorer
+    from thumbdesk.core.types import PipelineResult, Topic
 
 logger = logging.getLogger(__name__)
 

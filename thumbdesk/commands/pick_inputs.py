@@ -19,7 +19,8 @@ from thumbdesk.core.formats import IMAGE_FORMATS, VIDEO_SUFFIXES
 from thumbdesk.core.types import Adjustments, TitleStyle
 
 if TYPE_CHECKING:
-    from thumbdesk.core.types import FrameScorer, Topic
+    from thumbdesk.core.model_api import FrameScorer
+    from thumbdesk.core.types import Topic
 
 
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[Path]]:

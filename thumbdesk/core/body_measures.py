@@ -1,6 +1,6 @@
 """The measures of one body's pose: how far from standing at rest, how squarely it faces us.
 
-From the keypoints of the pose model (``core.types.PoseView``), each body is measured
+From the keypoints of the pose model (``core.model_api.PoseView``), each body is measured
 (``measure``):
 
 - how far the pose is from standing at rest: the arms raised from the torso's line (thrown
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from thumbdesk.core.types import PoseView
+from thumbdesk.core.model_api import PoseView
 
 FACING_WEIGHT = 1.0
 """What a body squarely facing the camera (facing 1) is worth against one side on (0), in

@@ -33,9 +33,10 @@ from typing import Any
 import numpy as np
 
 from thumbdesk.core.clear_faces import Member, Swap, chosen_evidence, swap_in, usable_members
+from thumbdesk.core.model_api import FrameScorer, TextLooker
 from thumbdesk.core.quality import quality_score
 from thumbdesk.core.rank import ranked, text_penalty
-from thumbdesk.core.types import Candidate, Frame, FrameScorer, FrameTopics, TextLooker, Topic
+from thumbdesk.core.types import Candidate, Frame, FrameTopics, Topic
 
 log = logging.getLogger(__name__)
 

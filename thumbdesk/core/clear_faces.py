@@ -32,18 +32,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from thumbdesk.core.model_api import FaceLooker, FaceView, FrameScorer
 from thumbdesk.core.quality import quality_score
-from thumbdesk.core.types import (
-    Candidate,
-    FaceLooker,
-    FaceView,
-    Frame,
-    FrameScorer,
-    FrameTopics,
-    QualityMetrics,
-    Rejection,
-    Topic,
-)
+from thumbdesk.core.types import Candidate, Frame, FrameTopics, QualityMetrics, Rejection, Topic
 
 log = logging.getLogger(__name__)
 

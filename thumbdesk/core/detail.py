@@ -19,7 +19,8 @@ from typing import Any
 
 from thumbdesk.core.decode import FrameReader
 from thumbdesk.core.errors import VideoError
-from thumbdesk.core.types import DetailScorer, Frame, VideoInfo
+from thumbdesk.core.model_api import DetailScorer
+from thumbdesk.core.types import Frame, VideoInfo
 
 log = logging.getLogger(__name__)
 

@@ -25,11 +25,11 @@ from functools import partial
 
 from thumbdesk.core import clean_text, clear_faces, moments
 from thumbdesk.core.detail import DetailPass
+from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.core.rank import ranked, rescored
 from thumbdesk.core.types import (
     Candidate,
     Frame,
-    FrameScorer,
     FrameTopics,
     PartialCandidates,
     PipelineConfig,

@@ -46,15 +46,9 @@ from thumbdesk.core.body_measures import (
     moment,
 )
 from thumbdesk.core.clear_faces import Member, Swap, chosen_evidence, swap_in, usable_members
+from thumbdesk.core.model_api import FrameScorer, PoseLooker
 from thumbdesk.core.quality import quality_score
-from thumbdesk.core.types import (
-    Candidate,
-    Frame,
-    FrameScorer,
-    FrameTopics,
-    PoseLooker,
-    Topic,
-)
+from thumbdesk.core.types import Candidate, Frame, FrameTopics, Topic
 
 log = logging.getLogger(__name__)
 

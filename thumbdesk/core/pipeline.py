@@ -25,12 +25,11 @@ from thumbdesk.core.decode import Sampler
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.errors import VideoError
 from thumbdesk.core.grouping import Sampled, cluster, frame_looks, member_lookup
+from thumbdesk.core.model_api import DetailScorer, FrameScorer
 from thumbdesk.core.model_stage import ModelStage, top_tags
 from thumbdesk.core.probe import open_video
 from thumbdesk.core.rank import ranked, rescored
 from thumbdesk.core.types import (
-    DetailScorer,
-    FrameScorer,
     PartialCandidates,
     PipelineConfig,
     PipelineEvent,

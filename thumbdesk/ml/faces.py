@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.core.errors import ModelError
-from thumbdesk.core.types import FaceView
+from thumbdesk.core.model_api import FaceView
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import onnxruntime_session
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from thumbdesk.core.types import PoseView
+from thumbdesk.core.model_api import PoseView
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import onnxruntime_session
 
@@ -44,7 +44,7 @@ class Pose:
 
 
 def pose_view(pose: Pose) -> PoseView:
-    """A pose as the pipeline compares poses (``core.types.PoseView``)."""
+    """A pose as the pipeline compares poses (``core.model_api.PoseView``)."""
     points = tuple((float(x), float(y), float(s)) for x, y, s in pose.keypoints)
     return PoseView(pose.box, pose.score, points)
 

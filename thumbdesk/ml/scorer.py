@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from thumbdesk.core.types import FaceView, FrameTopics, PoseView, TextFound, Topic
+from thumbdesk.core.model_api import FaceView, PoseView
+from thumbdesk.core.types import FrameTopics, TextFound, Topic
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.bodies import bodies_to_read, body_crop, body_probe, body_readings
@@ -65,7 +66,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class Scorer:
-    """Implements thumbdesk.core.types.FrameScorer (see there)."""
+    """Implements thumbdesk.core.model_api.FrameScorer (see there)."""
 
     def __init__(self, classifier: Classifier) -> None:
         self._clf = classifier
@@ -168,7 +169,7 @@ class Scorer:
         return out
 
     def with_text(self, evidence: Sequence[Any], images: Sequence[np.ndarray]) -> list[Any]:
-        """The evidence of these frames with their burnt-in text read (``core.types.TextLooker``).
+        """The evidence of these frames with their burnt-in text read (``model_api.TextLooker``).
 
         Text is read apart from the other models: the pipeline reads it only for the
         candidates that can reach the top of the ranking (``core.clean_text.read_top_text``).
@@ -177,7 +178,7 @@ class Scorer:
         return [replace(ev, text=r) for ev, r in zip(evidence, readings, strict=True)]
 
     def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
-        """The faces of a frame's evidence, largest first (``core.types.FaceLooker``)."""
+        """The faces of a frame's evidence, largest first (``core.model_api.FaceLooker``)."""
         ev: Evidence = evidence
         return tuple(face_view(f) for f in ev.faces)
 
@@ -186,7 +187,7 @@ class Scorer:
         return [tuple(face_view(f) for f in self._faces.detect(img)) for img in images]
 
     def people_in(self, evidence: Any) -> tuple[tuple[float, float, float, float], ...]:
-        """The people the detector found, largest first (``core.types.PoseLooker``).
+        """The people the detector found, largest first (``core.model_api.PoseLooker``).
 
         From OBJECT_LOW, as for reframing: the pose model then looks for itself (a goalkeeper
         in green against green netting scored 0.47).

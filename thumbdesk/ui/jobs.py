@@ -15,14 +15,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtGui import QImage
 
-from thumbdesk.core.types import (
-    ExportRequest,
-    FrameScorer,
-    PipelineConfig,
-    PipelineResult,
-    Topic,
-    VideoInfo,
-)
+from thumbdesk.core.model_api import FrameScorer
+from thumbdesk.core.types import ExportRequest, PipelineConfig, PipelineResult, Topic, VideoInfo
 from thumbdesk.ui.candidate_model import bgr_to_qimage
 
 logger = logging.getLogger(__name__)

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from thumbdesk.core.formats import video_file_filter
-from thumbdesk.core.types import FrameScorer, PipelineConfig, PipelineResult, VideoInfo
+from thumbdesk.core.model_api import FrameScorer
+from thumbdesk.core.types import PipelineConfig, PipelineResult, VideoInfo
 from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.creator_actions import CreatorActions
 from thumbdesk.ui.error_dialog import show_error

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from thumbdesk.core.types import FrameScorer, PipelineResult, Topic
+from thumbdesk.core.model_api import FrameScorer
+from thumbdesk.core.types import PipelineResult, Topic
 
 UNLOADED: Any = object()
 """``Session.scorer`` before the model has been loaded (None means: no model, run without)."""

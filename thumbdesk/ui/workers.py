@@ -23,14 +23,8 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from thumbdesk import crash
 from thumbdesk.core.errors import ThumbDeskError
-from thumbdesk.core.types import (
-    FrameScorer,
-    PartialCandidates,
-    PipelineConfig,
-    PipelineResult,
-    Progress,
-    Topic,
-)
+from thumbdesk.core.model_api import FrameScorer
+from thumbdesk.core.types import PartialCandidates, PipelineConfig, PipelineResult, Progress, Topic
 
 if TYPE_CHECKING:
     # superqt imports every one of its widgets on first import (~0.4 s): it is imported when
