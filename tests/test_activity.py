@@ -179,6 +179,25 @@ def test_a_board_under_a_rider_counts_from_a_lower_detector_score(scorer) -> Non
     assert surfing(replace(board, box=(0.8, 0.8, 0.1, 0.1)), surfer) < TAG_MIN  # beside him
 
 
+def test_a_person_read_again_as_a_motorcycle_rides_nothing(scorer) -> None:
+    """A real reading: a singer at a microphone stand found as a person (0.57) and, on the same
+    box, as a motorcycle (0.45). Only a thing low in its rider's box is ridden; the same
+    motorcycle under him would be."""
+    from thumbdesk.ml.detector import Detection
+
+    singer = Detection("person", 0.57, (0.0, 0.08, 0.98, 0.92))
+    stand = Detection("motorcycle", 0.45, (0.0, 0.08, 0.96, 0.92))
+    blank = np.zeros(1000, np.float16)
+    topics = [Topic("motorcycle", 2600.0)]
+
+    def motorcycle(*objects: Detection) -> float:
+        evidence = Evidence(blank, objects=objects, frame_aspect=9 / 16)
+        return scorer.certainties(evidence, topics)["motorcycle"]
+
+    assert motorcycle(singer, stand) < TAG_MIN
+    assert motorcycle(singer, replace(stand, box=(0.0, 0.6, 0.96, 0.4))) >= TAG_MIN
+
+
 def test_an_activity_counts_in_popularity_at_most_half(scorer, photos) -> None:
     """Shown like any tag, but on unseen footage about half of the probe's calls were wrong: a
     dance reading must not lift a frame over a surer tag of another."""

@@ -136,3 +136,15 @@ def test_a_baby_is_neither_a_girl_nor_a_boy() -> None:
     assert out["boy"] == 0.0 and out["girl"] == 0.0
     child = FaceReading(box, 0.93, 120.0, female=0.1, age=8.0, groups=(0.05, 0.9, 0.03))
     assert features((child,))["boy"] >= 0.9
+
+
+def test_a_child_among_baby_things_shows_no_gender() -> None:
+    """A toddler in a nappy on a beach (a real reading: P(baby) 0.68, P(child) 0.25, P(female)
+    0.74; the classifier's baby things 0.45, most of it "diaper") is a baby, not a girl; the
+    same face with no baby things around is half a girl."""
+    face = FaceReading(
+        (0.05, 0.04, 0.41, 0.29), 0.9, 138.0, female=0.74, age=13.4, groups=(0.68, 0.25, 0.03)
+    )
+    assert features((face,))["girl"] >= 0.3
+    out = features((face,), baby_context=0.45)
+    assert out["girl"] == 0.0 and out["baby"] >= 0.9

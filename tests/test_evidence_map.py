@@ -172,6 +172,24 @@ def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:
     assert features(pair)["couple"] == pytest.approx(1.0)
 
 
+def test_two_grown_ups_passing_far_from_the_camera_are_no_couple() -> None:
+    """A couple is the subject of its frame: two men walking out of a stadium tunnel (faces of
+    0.08 and 0.07 of the height, clearly read as men) are not one; the same two readings seen
+    as close as a couple's (a third of the height) are. In a 9:16 frame the faces are measured
+    against the width, the shorter side."""
+    from thumbdesk.ml.people_features import FaceReading, features
+
+    def two(height: float) -> tuple[FaceReading, FaceReading]:
+        return (
+            FaceReading((0.49, 0.26, 0.04, height), 0.95, 57.0, female=0.05, age=30.0),
+            FaceReading((0.58, 0.31, 0.03, height), 0.95, 48.0, female=0.07, age=32.0),
+        )
+
+    assert features(two(0.07), frame_aspect=16 / 9)["couple"] == 0.0
+    assert features(two(0.3), frame_aspect=16 / 9)["couple"] == pytest.approx(1.0)
+    assert features(two(0.07), frame_aspect=9 / 16)["couple"] == pytest.approx(1.0)
+
+
 def test_girls_are_named_from_the_gender_model_s_softer_reading_of_children() -> None:
     """Real readings (../shared/eval): the gender model reads girls 0.6-0.8 female, boys as
     surely male as men; family_parents_three_daughters.jpg and family_sitting_on_steps.jpg."""
