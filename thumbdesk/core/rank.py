@@ -37,6 +37,12 @@ NEUTRAL_TOPICS = FrameTopics(popularity=0.5)
 
 FACE_QUALITY_SHARE = 0.3
 """Share of the quality term taken by face quality when the frame shows a face."""
+NO_FACE_QUALITY = 0.5
+"""Face quality a frame without a face counts in a clip where other candidates show faces: an
+average face's. Counting face quality only where a face is seen made an average face (0.5) a
+loss against no face at all, so a dancer's frame turned to the camera lost to her back, a
+singer facing the stage lights to the back of his head. Now a clear face is a gain, a poor
+face a loss and no face neither, against the faces of the same clip."""
 
 TEXT_COST = 3.0
 """Share of the score lost per share of the picture covered by text (captions, titles): a
@@ -79,19 +85,24 @@ def breakdown_for(
     largest_cluster: int,
     config: PipelineConfig,
     popularity_scale: float = 1.0,
+    faces_in_clip: bool = False,
 ) -> ScoreBreakdown:
     """Score terms of ``candidate`` given what the model said about it (``candidate.topics``).
 
     ``popularity_scale`` is the clip's reference popularity (see ``rescored``); the neutral
-    popularity of an unscored frame is never rescaled.
+    popularity of an unscored frame is never rescaled. ``faces_in_clip``: other candidates of
+    the clip show faces, so a frame without one counts NO_FACE_QUALITY.
     """
     topics = candidate.topics
     popularity = topics.popularity
     if topics is not NEUTRAL_TOPICS:
         popularity /= max(popularity_scale, 1e-6)
     quality = quality_score(candidate.quality)
-    if topics.face_quality is not None:
-        quality = (1 - FACE_QUALITY_SHARE) * quality + FACE_QUALITY_SHARE * topics.face_quality
+    face = topics.face_quality
+    if face is None and faces_in_clip:
+        face = NO_FACE_QUALITY
+    if face is not None:
+        quality = (1 - FACE_QUALITY_SHARE) * quality + FACE_QUALITY_SHARE * face
     return ScoreBreakdown(
         quality=round(quality, 4),
         representativeness=round(representativeness(candidate.cluster_size, largest_cluster), 4),
@@ -108,15 +119,18 @@ def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Ca
 
     Representativeness is relative to the largest cluster and popularity to the most popular
     scored candidate (at least ``config.popularity_floor``), so both terms use the whole
-    0..1 range within a clip, like quality does. A title card not flagged yet is flagged.
+    0..1 range within a clip, like quality does; where any candidate shows a face, a frame
+    without one counts an average face (NO_FACE_QUALITY). A title card not flagged yet is
+    flagged.
     """
     if not candidates:
         return []
     largest = max(c.cluster_size for c in candidates)
     scored = [c.topics.popularity for c in candidates if c.topics is not NEUTRAL_TOPICS]
     scale = max([config.popularity_floor, *scored])
+    faces = any(c.topics.face_quality is not None for c in candidates)
     return [
-        _flag_title_card(replace(c, breakdown=breakdown_for(c, largest, config, scale)))
+        _flag_title_card(replace(c, breakdown=breakdown_for(c, largest, config, scale, faces)))
         for c in candidates
     ]
 
