@@ -70,6 +70,16 @@ def test_traps_are_closed() -> None:
     assert class_weights("puppy").max() < class_weights("dog").max()
 
 
+def test_a_bride_s_full_skirted_gown_says_wedding_before_fashion() -> None:
+    """A gown alone is any evening dress; its full skirt (the classifier's overskirt and hoop
+    skirt beside it) is a wedding dress: a bride twirling in hers read gown 0.70, overskirt 0.13,
+    hoop skirt 0.11, and was tagged "dress, woman, fashion" before."""
+    index = {n: i for i, n in enumerate(NAMES)}
+    bride = np.zeros(len(NAMES))
+    bride[[index["gown"], index["overskirt"], index["hoop skirt"]]] = (0.70, 0.13, 0.11)
+    assert class_weights("wedding") @ bride > class_weights("fashion") @ bride
+
+
 def test_synonyms_are_one_tag_and_count_once() -> None:
     compiled = evidence_map.compile_map(["dog", "puppy", "gym", "workout", "car"], rows())
     assert compiled.synonyms[0, 1] and compiled.shared[0, 1]
