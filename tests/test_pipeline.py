@@ -92,6 +92,31 @@ def test_no_two_candidates_are_near_duplicates(name, core_results):
     assert len(result.candidates) >= 5  # several shots give several candidates
 
 
+def test_forced_merges_join_frames_of_one_shot_before_two_shots() -> None:
+    """Two shots of two frames each, a cap of two groups: the look-alike frames of the two shots
+    (0.15 apart, nearer than either shot's own frames, 0.25) are not what merges; a frame that
+    is the same picture in both shots (0.05) still merges across them."""
+    shot = np.array([0, 0, 1, 1])
+    distance = np.array(
+        [
+            [0.0, 0.25, 0.15, 0.4],
+            [0.25, 0.0, 0.4, 0.4],
+            [0.15, 0.4, 0.0, 0.25],
+            [0.4, 0.4, 0.25, 0.0],
+        ]
+    )
+    duplicate = PipelineConfig().duplicate_distance
+    plain = dedup.cluster(distance, duplicate, 2).members()
+    assert any({0, 2} <= set(m.tolist()) for m in plain)  # a group across the two shots
+    linking = dedup.across_shots(distance, shot, duplicate)
+    grouped = [set(m.tolist()) for m in dedup.cluster(linking, duplicate, 2).members()]
+    assert grouped == [{0, 1}, {2, 3}]
+    distance[0, 2] = distance[2, 0] = 0.05
+    linking = dedup.across_shots(distance, shot, duplicate)
+    merged = [set(m.tolist()) for m in dedup.cluster(linking, duplicate, 3).members()]
+    assert {0, 2} in merged
+
+
 def test_letterbox_bars_do_not_make_frames_dark(core_results):
     # bikes.mp4 is 640x272 footage; fake a tall letterboxed frame from one of its frames.
     from thumbdesk.core.quality import measure

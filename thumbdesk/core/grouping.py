@@ -114,12 +114,13 @@ def cluster(
     thumbs = np.stack([dedup.picture_thumb(s.frame.image, s.metrics.content_box) for s in kept])
     distance[dedup.same_picture(thumbs)] = 0.0  # a fade or exposure change of one picture
     _compare_subjects(kept, distance)
-    groups = dedup.cluster(distance, config.duplicate_distance, config.max_candidates).members()
+    shot = np.asarray([looks.shot[r] for r in rows])
+    linking = dedup.across_shots(distance, shot, config.duplicate_distance)
+    groups = dedup.cluster(linking, config.duplicate_distance, config.max_candidates).members()
     scores = [quality.quality_score(s.metrics) for s in kept]
     # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
     best = [max(group, key=lambda i: (scores[i], -i)) for group in groups]
     order = sorted(range(len(groups)), key=lambda g: (-scores[best[g]], best[g]))
-    shot = np.asarray([looks.shot[r] for r in rows])
     limit = np.where(
         shot[:, None] == shot[None, :],
         max(config.duplicate_distance, config.same_shot_distance),
