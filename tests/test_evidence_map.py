@@ -71,13 +71,20 @@ def test_traps_are_closed() -> None:
 
 
 def test_a_bride_s_full_skirted_gown_says_wedding_before_fashion() -> None:
-    """A gown alone is any evening dress; its full skirt (the classifier's overskirt and hoop
-    skirt beside it) is a wedding dress: a bride twirling in hers read gown 0.70, overskirt 0.13,
-    hoop skirt 0.11, and was tagged "dress, woman, fashion" before."""
+    """A gown with a full skirt (the classifier's overskirt and hoop skirt beside it) is a
+    wedding dress: a bride twirling in hers read gown 0.70, overskirt 0.13, hoop skirt 0.11, and
+    was tagged "dress, woman, fashion" before. The full skirt only backs a gown: a blue ball
+    gown read mostly as hoop skirt (0.46) and overskirt (0.18) stays under the tag bar."""
+    from thumbdesk.ml.topic_scores import MASS_HIGH, MASS_LOW, TAG_MIN
+
     index = {n: i for i, n in enumerate(NAMES)}
+    skirts = [index["gown"], index["overskirt"], index["hoop skirt"]]
     bride = np.zeros(len(NAMES))
-    bride[[index["gown"], index["overskirt"], index["hoop skirt"]]] = (0.70, 0.13, 0.11)
+    bride[skirts] = (0.70, 0.13, 0.11)
     assert class_weights("wedding") @ bride > class_weights("fashion") @ bride
+    ball_gown = np.zeros(len(NAMES))
+    ball_gown[skirts] = (0.04, 0.18, 0.46)
+    assert class_weights("wedding") @ ball_gown < MASS_LOW + TAG_MIN * (MASS_HIGH - MASS_LOW)
 
 
 def test_synonyms_are_one_tag_and_count_once() -> None:
