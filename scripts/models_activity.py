@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_models import write_entry
 from models_style import FLOOR, IMAGES, run_probe_script
 from thumbdesk.ml.activity import ACTIVITIES
-from thumbdesk.ml.scorer import softmax
+from thumbdesk.ml.probe import softmax
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "scripts" / "activity_sources.jsonl"
@@ -154,10 +154,7 @@ def fit_softmax(
     step = 1.0 / (0.5 * np.linalg.norm(z, 2) ** 2 * w.max() / len(y) + l2)
     prev_b, prev_c, t = beta.copy(), bias.copy(), 1.0
     for _ in range(600):
-        logits = z @ beta + bias
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
+        p = softmax(z @ beta + bias)
         g = (w[:, None] * (p - onehot)) / len(y)
         new_b = beta - step * (z.T @ g + l2 * beta)
         new_c = bias - step * g.sum(axis=0)
@@ -200,10 +197,7 @@ def save_softmax_probe(
 
 def softmax_of(x: np.ndarray, model: tuple[np.ndarray, ...]) -> np.ndarray:
     mean, std, beta, bias = model
-    logits = ((x - mean) / std) @ beta + bias
-    logits -= logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    return p / p.sum(axis=1, keepdims=True)
+    return softmax(((x - mean) / std) @ beta + bias)
 
 
 def threshold_for(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:

@@ -32,6 +32,13 @@ CLASSES = 1000
 """ImageNet classes: the width of a probe's feature."""
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """(n, classes) probabilities of (n, classes) logits: the classifier's, or a probe's rows."""
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    out: np.ndarray = z / z.sum(axis=1, keepdims=True)
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class LinearProbe:
     """A probe's parameters (see the module docstring for the feature)."""
@@ -64,8 +71,7 @@ class LinearProbe:
             x = np.maximum(np.log(np.maximum(x, 1e-30)), self.floor)
         z = ((x - self.mean) / self.std) @ self.weight.T + self.bias
         if self.softmax:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            soft: np.ndarray = (e / e.sum(axis=1, keepdims=True))[:, : len(self.names)]
+            soft: np.ndarray = softmax(z)[:, : len(self.names)]
             return soft
         p: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
         return p

@@ -42,6 +42,7 @@ from thumbdesk.ml.people import (
 )
 from thumbdesk.ml.people_features import FaceReading
 from thumbdesk.ml.pose import PoseDetector, pose_view
+from thumbdesk.ml.probe import softmax
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import TextDetector, judge_text
 from thumbdesk.ml.topic_scores import TopicReader
@@ -56,13 +57,6 @@ DETAIL_MIN_PX = 12.0
 DETAIL_MIN_SCORE = 0.7
 """Faces smaller or less sure than these in the analysed copy are not worth reading the frame
 again for."""
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """(n, classes) probabilities of the classifier's (n, classes) logits."""
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    out: np.ndarray = z / z.sum(axis=1, keepdims=True)
-    return out
 
 
 class Scorer:
