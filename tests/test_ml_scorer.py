@@ -384,3 +384,19 @@ def test_a_match_seen_from_above_is_football(scorer: Scorer) -> None:
     words = [Topic("football", 1.0), Topic("child", 1.0)]
     assert "football" in tags(scorer.score_topics(ev_match, words))  # 0.45 measured
     assert "football" not in tags(scorer.score_topics(ev_screen, words))
+
+
+def test_tags_past_the_third_must_be_surer(scorer: Scorer) -> None:
+    """Three tags from TAG_MIN; a fourth or later only from MORE_TAG_MIN (on the bundled map)."""
+    from thumbdesk.ml.topic_scores import FIRST_TAGS, MORE_TAG_MIN, TAG_MIN, pick_tags
+
+    words = ("dog", "car", "beach", "cake", "guitar", "horse")
+    table = scorer.topics._table(words)
+    sure, unsure = MORE_TAG_MIN + 0.05, (TAG_MIN + MORE_TAG_MIN) / 2
+    scores = np.array([0.95, 0.9, 0.85, sure, unsure, 0.1])
+    picked = [words[i] for i in pick_tags(scores, table)]
+    assert picked == ["dog", "car", "beach", "cake"]
+    assert FIRST_TAGS == 3
+    # fewer than three sure ones: the unsure fill the first three places
+    scores = np.array([0.95, unsure, unsure, unsure, 0.1, 0.1])
+    assert [words[i] for i in pick_tags(scores, table)] == ["dog", "car", "beach"]
