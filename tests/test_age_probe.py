@@ -150,20 +150,17 @@ def test_a_child_among_baby_things_shows_no_gender() -> None:
     assert out["girl"] == 0.0 and out["baby"] >= 0.9
 
 
-def test_a_child_is_a_girl_or_a_boy_from_a_reading_near_even() -> None:
-    """The gender model reads children near 0.5 (``people_features.BOY_MALE``). Real readings of
-    ../shared/eval: the girl of girl_child_face_closeup (P(female) 0.57) and the boy on the
-    right of family_sitting_on_steps (0.26); the same numbers on a grown-up's face name nobody
-    (a woman of 0.57 or a man of 0.35 is too unsure)."""
+def test_a_child_is_a_boy_from_a_reading_a_grown_up_s_would_not_name() -> None:
+    """The gender model reads boys less surely than men (``people_features.BOY_MALE``). A real
+    reading of ../shared/eval: the boy on the right of family_sitting_on_steps (P(female) 0.26);
+    the same number on a grown-up's face names a man only half, and a reading near even names
+    no boy (a young woman the age probe took for a child read 0.34)."""
     box = (0.3, 0.2, 0.3, 0.4)
-    girl = FaceReading(box, 0.9, 297.0, female=0.57, age=5.9, groups=(0.22, 0.76, 0.01))
-    out = features((girl,))
-    assert out["girl"] >= 0.6 and out["boy"] == 0.0
     boy = FaceReading(box, 0.9, 39.0, female=0.26, age=6.5, groups=(0.02, 0.98, 0.0))
     out = features((boy,))
     assert out["boy"] >= 0.9 and out["girl"] == 0.0
     grown = (0.01, 0.02, 0.03)
-    woman = FaceReading(box, 0.9, 120.0, female=0.57, age=30.0, groups=grown)
-    man = FaceReading(box, 0.9, 120.0, female=0.35, age=30.0, groups=grown)
-    assert features((woman,))["woman"] < 0.4 and features((man,))["man"] < 0.4
-    assert features((woman,))["girl"] == 0.0 and features((man,))["boy"] == 0.0
+    man = FaceReading(box, 0.9, 120.0, female=0.26, age=30.0, groups=grown)
+    assert 0.4 <= features((man,))["man"] < 0.7 and features((man,))["boy"] == 0.0
+    unsure = FaceReading(box, 0.9, 64.0, female=0.34, age=17.0, groups=(0.04, 0.83, 0.08))
+    assert features((unsure,))["boy"] <= 0.4
