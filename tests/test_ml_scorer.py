@@ -148,6 +148,39 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     assert both["dog"] >= TAG_MIN and both["cat"] < TAG_MIN  # the dog it agrees on doubts the cat
 
 
+def test_a_cat_needs_the_classifier_to_see_a_furry_pet(scorer: Scorer) -> None:
+    """A "cat" the detector found on birthday candles (0.6) that the classifier read as sea
+    urchins is no cat; a cat the classifier reads as a cat, or as a dog (cats on a treadmill read
+    as dogs), stays. An animal no detector class confirms (a snake) counts little among people:
+    children in sand read as an Indian cobra 0.56."""
+    from thumbdesk.ml import assets
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.evidence import Evidence
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
+
+    def probs(**mass: float) -> np.ndarray:
+        p = np.zeros(1000, np.float32)
+        for name, m in mass.items():
+            p[index[name.replace("_", " ")]] = m
+        p[index["abacus"]] += 1.0 - p.sum()
+        return p.astype(np.float16)
+
+    def certainty(p: np.ndarray, *objects: Detection) -> dict[str, float]:
+        ev = Evidence(p, objects=objects, frame_aspect=9 / 16)
+        return scorer.certainties(ev, [Topic("cat", 6800.0), Topic("snake", 800.0)])
+
+    cat = Detection("cat", 0.6, (0.2, 0.3, 0.5, 0.4))
+    assert certainty(probs(sea_urchin=0.42, sea_anemone=0.19), cat)["cat"] < TAG_MIN
+    assert certainty(probs(tabby_cat=0.3, Egyptian_Mau=0.1), cat)["cat"] >= TAG_MIN
+    assert certainty(probs(Chihuahua=0.3, Pembroke_Welsh_Corgi=0.14), cat)["cat"] >= TAG_MIN
+    cobra = probs(Indian_cobra=0.56)
+    people = (Detection("person", 0.54, (0.1, 0.2, 0.4, 0.7)),)
+    assert certainty(cobra)["snake"] >= TAG_MIN
+    assert certainty(cobra, *people)["snake"] < TAG_MIN
+
+
 def test_an_animal_among_people_needs_the_classifier_to_see_one(scorer: Scorer) -> None:
     """A row of people doing push-ups was a horse to the detector (0.52) where the classifier saw
     a stretcher: among people, an animal counts as far as the classifier sees any animal, unless

@@ -34,6 +34,7 @@ from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import evidence_map
 from thumbdesk.ml.activity import ACTIVITIES, RIDDEN, activity_probe, doers, exercise_seen
 from thumbdesk.ml.animals import (
+    ANIMAL_CLASSES,
     ANIMAL_SET,
     PEOPLE_SCENE,
     UNCONFIRMED,
@@ -128,8 +129,13 @@ class _TopicTable:
         self.generic = np.array([r in GENERIC_PEOPLE for r in resolved])
         self.face_word = np.array([r == "face" for r in resolved])
         self.object_classes = tuple(frozenset(wanted) for wanted in self.map.objects)
-        self.animal_words = np.array([bool(c & ANIMAL_SET) for c in self.object_classes])
-        """Words with a detector animal among their evidence (see UNCONFIRMED)."""
+        classes = self.map.imagenet
+        animal_mass = classes[:, ANIMAL_CLASSES].sum(axis=1)
+        self.animal_words = np.array([bool(c & ANIMAL_SET) for c in self.object_classes]) | (
+            (animal_mass > 0) & (animal_mass >= 0.5 * classes.sum(axis=1))
+        )
+        """Words with a detector animal among their evidence, or the classifier's animals as
+        most of it (snake, fish, rabbit: no detector class confirms them), see UNCONFIRMED."""
         self.specific = np.array(
             [any(k in SPECIFIC for k in p) for p in self.map.people], dtype=bool
         )
