@@ -201,3 +201,15 @@ def test_long_videos_are_sampled_by_seeking_with_bounded_samples():
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(VideoError, match="No such file"):
         pick(tmp_path / "nope.mp4")
+
+
+def test_a_tie_in_picture_quality_goes_to_the_sharper_frame() -> None:
+    """The quality term saturates: of frames that score alike, the sharper stands for the group,
+    not the first (often the clip's opening)."""
+    from thumbdesk.core.grouping import representative
+
+    scores = [1.0, 1.0, 0.9, 1.0]
+    sharpness = [1.6, 2.4, 3.0, 2.4]
+    assert representative([0, 1, 2, 3], scores, sharpness) == 1
+    assert representative([0, 2], scores, sharpness) == 0  # quality first
+    assert representative([3, 1], scores, sharpness) == 1  # then the earlier

@@ -96,6 +96,17 @@ def in_picture(
     return replace(entry.frame, image=image), metrics
 
 
+def representative(group: list[int], scores: list[float], sharpness: list[float]) -> int:
+    """The frame that stands for a group: the best by picture quality (``scores``).
+
+    The quality term saturates (every sharp, well-exposed frame scores alike), so a tie goes to
+    the sharper frame (``sharpness``), then the earlier. Ties used to go to the group's first
+    frame, often the clip's opening: 10 of 98 picks on clips a creator had marked were frame 0,
+    9 of them outside the best moment; the sharper frame of the tie took 2 of them into it.
+    """
+    return max(group, key=lambda i: (scores[i], sharpness[i], -i))
+
+
 def cluster(
     kept: list[Sampled],
     looks: Looks,
@@ -119,7 +130,8 @@ def cluster(
     groups = dedup.cluster(linking, config.duplicate_distance, config.max_candidates).members()
     scores = [quality.quality_score(s.metrics) for s in kept]
     # Best frame of each group, then a final pass so no two kept frames are near-duplicates.
-    best = [max(group, key=lambda i: (scores[i], -i)) for group in groups]
+    sharpness = [s.metrics.sharpness_rel for s in kept]
+    best = [representative(group.tolist(), scores, sharpness) for group in groups]
     order = sorted(range(len(groups)), key=lambda g: (-scores[best[g]], best[g]))
     limit = np.where(
         shot[:, None] == shot[None, :],
