@@ -112,28 +112,42 @@ def test_an_animal_the_detector_cannot_decide_on_is_not_named(scorer: Scorer) ->
     assert not _torn_animals(sure)  # a sure dog beside an unsure cat: the detector knows
 
 
+def class_probs(**mass: float) -> np.ndarray:
+    """ImageNet probabilities with ``mass`` on the named classes (underscores for spaces), the
+    rest on an abacus (no animal, no person)."""
+    from thumbdesk.ml import assets
+
+    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
+    p = np.zeros(1000, np.float32)
+    for name, m in mass.items():
+        p[index[name.replace("_", " ")]] = m
+    p[index["abacus"]] += 1.0 - p.sum()
+    return p.astype(np.float16)
+
+
+def certainties_of(
+    scorer: Scorer, words: list[Topic], probs: np.ndarray, *objects: object
+) -> dict[str, float]:
+    """The words' certainties on a portrait frame of these probabilities and detections."""
+    from thumbdesk.ml.evidence import Evidence
+
+    ev = Evidence(probs, objects=objects, frame_aspect=9 / 16)  # type: ignore[arg-type]
+    return scorer.certainties(ev, words)
+
+
 def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     """The detector calls swimmers under water and a kitten "dog" (0.52-0.56) where the
     classifier sees sea turtles and cats: a dog then counts as far as the classifier's animals
     are dogs, and casts no doubt on its cat. A dog it agrees on, or says nothing against, stays."""
-    from thumbdesk.ml import assets
     from thumbdesk.ml.animals import agreement
     from thumbdesk.ml.detector import Detection
     from thumbdesk.ml.evidence import Evidence
     from thumbdesk.ml.topic_scores import TAG_MIN
 
-    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
-
-    def probs(**mass: float) -> np.ndarray:
-        p = np.zeros(1000, np.float32)
-        for name, m in mass.items():
-            p[index[name.replace("_", " ")]] = m
-        p[index["abacus"]] += 1.0 - p.sum()
-        return p.astype(np.float16)
+    probs = class_probs
 
     def certainty(p: np.ndarray, *objects: Detection) -> dict[str, float]:
-        ev = Evidence(p, objects=objects, frame_aspect=9 / 16)
-        return scorer.certainties(ev, [Topic("dog", 7230.0), Topic("cat", 6800.0)])
+        return certainties_of(scorer, [Topic("dog", 7230.0), Topic("cat", 6800.0)], p, *objects)
 
     dog = Detection("dog", 0.56, (0.03, 0.33, 0.63, 0.28))
     turtles = probs(loggerhead_sea_turtle=0.5, dugong=0.2)
@@ -153,23 +167,13 @@ def test_a_cat_needs_the_classifier_to_see_a_furry_pet(scorer: Scorer) -> None:
     urchins is no cat; a cat the classifier reads as a cat, or as a dog (cats on a treadmill read
     as dogs), stays. An animal no detector class confirms (a snake) counts little among people:
     children in sand read as an Indian cobra 0.56."""
-    from thumbdesk.ml import assets
     from thumbdesk.ml.detector import Detection
-    from thumbdesk.ml.evidence import Evidence
     from thumbdesk.ml.topic_scores import TAG_MIN
 
-    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
-
-    def probs(**mass: float) -> np.ndarray:
-        p = np.zeros(1000, np.float32)
-        for name, m in mass.items():
-            p[index[name.replace("_", " ")]] = m
-        p[index["abacus"]] += 1.0 - p.sum()
-        return p.astype(np.float16)
+    probs = class_probs
 
     def certainty(p: np.ndarray, *objects: Detection) -> dict[str, float]:
-        ev = Evidence(p, objects=objects, frame_aspect=9 / 16)
-        return scorer.certainties(ev, [Topic("cat", 6800.0), Topic("snake", 800.0)])
+        return certainties_of(scorer, [Topic("cat", 6800.0), Topic("snake", 800.0)], p, *objects)
 
     cat = Detection("cat", 0.6, (0.2, 0.3, 0.5, 0.4))
     assert certainty(probs(sea_urchin=0.42, sea_anemone=0.19), cat)["cat"] < TAG_MIN
