@@ -12,13 +12,12 @@ similarity of the word to every ImageNet label (``zero_shot``) weights the class
 instead. It is cheap, and re-run when the creator edits the topic list.
 
 A tag is shown only from TAG_MIN certainty, and past the third only from MORE_TAG_MIN: no tag
-is better than a wrong tag. A specific
-people tag (woman, boy) stands for the generic one (face, person), save "face" on a close-up
-(CLOSEUP_FACE), where the face is a subject of its own; and a near-synonym of a tag
-already shown (puppy after dog) is left out. Popularity counts the evidence once: the words
-that rest on the same evidence (all people words; dog and puppy) count as one, each word as
-far as its certainty goes (words under TAG_MIN fade out), and the POP_TOP_K strongest are
-combined as a weighted noisy-OR.
+is better than a wrong tag. A specific people tag (woman, boy) stands for the generic one
+(face, person), save "face" on a close-up (CLOSEUP_FACE), where the face is a subject of its
+own; and a near-synonym of a tag already shown (puppy after dog) is left out. Popularity
+counts the evidence once: the words that rest on the same evidence (all people words; dog and
+puppy) count as one, each word as far as its certainty goes (words under TAG_MIN fade out),
+and the POP_TOP_K strongest are combined as a weighted noisy-OR.
 """
 
 from __future__ import annotations
