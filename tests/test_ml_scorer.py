@@ -126,12 +126,17 @@ def class_probs(**mass: float) -> np.ndarray:
 
 
 def certainties_of(
-    scorer: Scorer, words: list[Topic], probs: np.ndarray, *objects: object
+    scorer: Scorer,
+    words: list[Topic],
+    probs: np.ndarray,
+    *objects: object,
+    frame_aspect: float = 9 / 16,
 ) -> dict[str, float]:
-    """The words' certainties on a portrait frame of these probabilities and detections."""
+    """The words' certainties on a frame (portrait unless told) of these probabilities and
+    detections."""
     from thumbdesk.ml.evidence import Evidence
 
-    ev = Evidence(probs, objects=objects, frame_aspect=9 / 16)  # type: ignore[arg-type]
+    ev = Evidence(probs, objects=objects, frame_aspect=frame_aspect)  # type: ignore[arg-type]
     return scorer.certainties(ev, words)
 
 
@@ -189,23 +194,18 @@ def test_an_animal_among_people_needs_the_classifier_to_see_one(scorer: Scorer) 
     """A row of people doing push-ups was a horse to the detector (0.52) where the classifier saw
     a stretcher: among people, an animal counts as far as the classifier sees any animal, unless
     it lies outside the centre square the classifier reads."""
-    from thumbdesk.ml import assets
     from thumbdesk.ml.detector import Detection
-    from thumbdesk.ml.evidence import Evidence
     from thumbdesk.ml.topic_scores import TAG_MIN
 
-    index = {n: i for i, n in enumerate(assets.text_embeddings().label_names)}
-    gym = np.zeros(1000, np.float32)
-    gym[index["stretcher"]], gym[index["dumbbell"]] = 0.6, 0.4
-    ridden = gym.copy()
-    ridden[index["common sorrel horse"]], ridden[index["stretcher"]] = 0.3, 0.3
+    gym = class_probs(stretcher=0.6, dumbbell=0.4)
+    ridden = class_probs(stretcher=0.3, dumbbell=0.4, common_sorrel_horse=0.3)
     person = Detection("person", 0.6, (0.68, 0.32, 0.32, 0.62))
     horse = Detection("horse", 0.52, (0.05, 0.33, 0.82, 0.62))
     at_the_side = replace(horse, box=(0.0, 0.5, 0.2, 0.4))
 
     def certainty(p: np.ndarray, *objects: Detection) -> float:
-        ev = Evidence(p.astype(np.float16), objects=objects, frame_aspect=16 / 9)
-        return scorer.certainties(ev, [Topic("horse", 1900.0)])["horse"]
+        words = [Topic("horse", 1900.0)]
+        return certainties_of(scorer, words, p, *objects, frame_aspect=16 / 9)["horse"]
 
     assert certainty(gym, person, horse) < TAG_MIN
     assert certainty(ridden, person, horse) >= TAG_MIN
