@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from thumbdesk.core.types import FrameTopics, TextFound, Topic
+from thumbdesk.core.types import FrameTopics, TextFound, Topic, TopicScore
 
 if TYPE_CHECKING:  # numpy is only named in annotations: the window starts without it
     import numpy as np
@@ -147,4 +147,20 @@ class TextLooker(Protocol):
 
     def with_text(self, evidence: Sequence[Any], images: Sequence[np.ndarray]) -> list[Any]:
         """The evidence of these frames (from ``evidence``) with their burnt-in text read."""
+        ...
+
+
+@runtime_checkable
+class ShotTagger(Protocol):
+    """A FrameScorer that can tag the frames of one shot together (optional).
+
+    One frame's evidence is noisy; the pipeline hands over every candidate of a shot, and each
+    frame's tags may lean on what the others surely show (``core.shot_tags``). Popularity and
+    the ranking stay each frame's own.
+    """
+
+    def shot_tags(
+        self, evidences: Sequence[Any], topics: Sequence[Topic]
+    ) -> list[tuple[TopicScore, ...]]:
+        """The tags of each frame of one shot (same order), strongest first."""
         ...

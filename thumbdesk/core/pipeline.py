@@ -29,6 +29,7 @@ from thumbdesk.core.model_api import DetailScorer, FrameScorer
 from thumbdesk.core.model_stage import ModelStage, top_tags
 from thumbdesk.core.probe import open_video
 from thumbdesk.core.rank import ranked, rescored
+from thumbdesk.core.shot_tags import with_shot_tags
 from thumbdesk.core.types import (
     PartialCandidates,
     PipelineConfig,
@@ -182,6 +183,7 @@ def run_pipeline(
         try:
             candidates = yield from stage.score(candidates, detail)
             candidates, rejected = stage.second_looks(candidates, rejected, detail)
+            candidates = with_shot_tags(candidates, scorer, topics, config)
         finally:
             between.close()
             if detail is not None:
@@ -257,6 +259,7 @@ def rerank(
         )
         for candidate in result.candidates
     ]
+    updated = with_shot_tags(updated, scorer, topics, config)
     return replace(result, candidates=ranked(rescored(updated, config)), topics=tuple(topics))
 
 

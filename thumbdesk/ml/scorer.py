@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from thumbdesk.core.model_api import FaceView, PoseView
-from thumbdesk.core.types import FrameTopics, TextFound, Topic
+from thumbdesk.core.types import FrameTopics, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.bodies import bodies_to_read, body_crop, body_probe, body_readings
@@ -240,6 +240,12 @@ class Scorer:
     def certainties(self, evidence: Any, topics: Sequence[Topic]) -> dict[str, float]:
         """Every topic word's certainty in [0, 1], shown as a tag or not (for evaluation)."""
         return self.topics.certainties(evidence, topics)
+
+    def shot_tags(
+        self, evidences: Sequence[Any], topics: Sequence[Topic]
+    ) -> list[tuple[TopicScore, ...]]:
+        """Each frame's tags with the support of the other frames of its shot."""
+        return self.topics.shot_tags(evidences, topics)
 
     def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
         """Topic scores, tags and popularity for one frame's cached evidence (cheap)."""

@@ -17,7 +17,9 @@ is better than a wrong tag. A specific people tag (woman, boy) stands for the ge
 own; and a near-synonym of a tag already shown (puppy after dog) is left out. Popularity
 counts the evidence once: the words that rest on the same evidence (all people words; dog and
 puppy) count as one, each word as far as its certainty goes (words under TAG_MIN fade out),
-and the POP_TOP_K strongest are combined as a weighted noisy-OR.
+and the POP_TOP_K strongest are combined as a weighted noisy-OR. Once a video's candidates are
+known, ``shot_tags`` tags those of one shot together: a tag may lean on what most of the shot's
+frames show (SHOT_SUPPORT).
 """
 
 from __future__ import annotations
@@ -80,6 +82,16 @@ UNDER_FROM = 0.6
 this far down the person's box or lower (``_under``; a surfboard's and a skateboard's lie at 0.94
 of their riders'). The person's own box read a second time as a motorcycle (a singer at a
 microphone stand, 0.45, its centre halfway down) is nothing ridden."""
+SHOT_SUPPORT = 50.0
+"""A frame's tags may lean on the other candidates of its shot (``TopicReader.shot_tags``):
+each word counts at least this percentile of its certainties over the shot's candidates (the
+median; of two frames, their mean). One frame's evidence is noisy (a dancer caught mid-turn
+reads as no one dancing, a man beside the woman in white goes unread); a shot is one scene, and
+what most of its frames show is there. On the top picks of ten labelled sets (350 items) the
+median changed the first three tags of 9 items and named what the labels say on 2 more; of
+the tags it added, 6 of 9 were label words. The 75th percentile named 4 more, but 17 of the 28
+tags it added were not label words (running on a juggler, boxing on a hockey rink): a wrong
+tag is worse than none. Popularity stays the frame's own."""
 POP_TOP_K = 2
 GENERIC_PEOPLE = ("face", "person")
 ACTIVITY_COUNTS = 0.5
@@ -268,6 +280,28 @@ class TopicReader:
             subject_boxes=subject_boxes(ev) + _tagged_objects(ev, table, tags),
             text=text,
         )
+
+    def shot_tags(
+        self, evidences: Sequence[Any], topics: Sequence[Topic]
+    ) -> list[tuple[TopicScore, ...]]:
+        """The tags of each frame of one shot, with the support of the others (SHOT_SUPPORT).
+
+        ``evidences``: the cached evidence of every candidate of the shot. A frame alone in its
+        shot keeps the tags ``score_topics`` gives it.
+        """
+        words = tuple(t.word for t in topics)
+        if not words or not evidences:
+            return [() for _ in evidences]
+        table = self._table(words)
+        own = np.array([self._certainties(ev, table)[0] for ev in evidences])
+        support = np.percentile(own, SHOT_SUPPORT, axis=0) if len(own) > 1 else np.zeros(len(words))
+        out = []
+        for ev, alone in zip(evidences, own, strict=True):
+            scores = np.maximum(alone, support)
+            closeup = max((f.box[3] for f in ev.faces), default=0.0) >= CLOSEUP_FACE
+            picked = pick_tags(scores, table, closeup)
+            out.append(tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in picked))
+        return out
 
 
 def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
