@@ -1,4 +1,5 @@
-"""The "selfie" tag on real frames: faces held at arm's length, not every large face.
+"""People tags on real frames: selfies (faces held at arm's length, not every large face), and
+a couple named before the woman and the man it is made of.
 
 Frames come from ../shared/eval at the pipeline's working size; the upright copies are the
 middle 9:16 of the same frame, as a phone held upright would have filmed it.
@@ -57,3 +58,10 @@ def test_a_baby_does_not_film_itself() -> None:
     baby = FaceReading(face.box, 0.95, 200.0, female=0.4, age=30.0, groups=(0.9, 0.05, 0.0))
     assert features((baby,), frame_aspect=9 / 16)["selfie"] == 0.0
     assert features((face,), frame_aspect=16 / 9)["selfie"] == 0.0
+
+
+def test_a_couple_goes_before_the_woman_and_the_man() -> None:
+    image = cv2.imread(str(EVAL / "photos" / "man_woman_couple_event.jpg"))
+    tags = shown(image)
+    assert tags[0] == "couple"  # measured couple, woman, selfie, man, face (all 1.0)
+    assert {"woman", "man"} <= set(tags)
