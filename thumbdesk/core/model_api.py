@@ -155,8 +155,8 @@ class ShotTagger(Protocol):
     """A FrameScorer that can tag the frames of one shot together (optional).
 
     One frame's evidence is noisy; the pipeline hands over every candidate of a shot, and each
-    frame's tags may lean on what the others surely show (``core.shot_tags``). Popularity and
-    the ranking stay each frame's own.
+    frame's tags may lean on what most of them show (``core.shot_tags``). Popularity and the
+    ranking stay each frame's own.
     """
 
     def shot_tags(
