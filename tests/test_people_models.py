@@ -183,11 +183,28 @@ def test_detector_input_by_table_is_the_arithmetic_bit_for_bit() -> None:
     # 8-bit frames are normalised through a lookup table; it must be the formula's float32.
     for item in ("photos/beach_kites_people.jpg", "clips/cars_city_traffic_jam.mp4"):
         img = frame(item)
-        squashed = cv2.resize(img, (detector.INPUT_SIZE,) * 2, interpolation=cv2.INTER_LINEAR)
-        want = ((squashed.astype(np.float32) - detector._MEAN) / detector._STD).transpose(2, 0, 1)
+        h, w = detector.input_shape(*img.shape[:2])
+        interp = cv2.INTER_AREA if img.shape[0] > h else cv2.INTER_LINEAR
+        resized = cv2.resize(img, (w, h), interpolation=interp)
+        want = ((resized.astype(np.float32) - detector._MEAN) / detector._STD).transpose(2, 0, 1)
         got = detector.preprocess(img)
         assert got.dtype == np.float32 and got.flags.c_contiguous
         assert np.array_equal(got[0], want)
+
+
+def test_an_upright_frame_keeps_its_shape_and_a_landscape_one_is_squashed(
+    objects: ObjectDetector,
+) -> None:
+    assert detector.input_shape(480, 270) == (416, 256)  # 9:16, about 320 x 320 pixels
+    assert detector.input_shape(270, 480) == (320, 320) == detector.input_shape(480, 480)
+    img = frame("clips/dance_three_women_studio.mp4")  # 9:16 phone video
+    assert detector.preprocess(img).shape == (1, 3, 416, 256)
+    people = [d for d in objects.detect(img) if d.label == "person"]
+    assert len(people) >= 3  # measured 3 dancers, 0.75-0.86
+    for d in people:
+        x, y, w, h = d.box
+        assert x >= 0 and y >= 0 and x + w <= 1 + 1e-6 and y + h <= 1 + 1e-6
+        assert h > w  # standing dancers stay taller than wide
 
 
 def test_movenet_finds_a_person_with_keypoints() -> None:
@@ -244,9 +261,11 @@ def test_torch_path_gives_the_onnxruntime_results(
             assert b.emotions is not None
             assert max(abs(x - y) for x, y in zip(a.emotions, b.emotions, strict=True)) < 1e-4
     torch_objects = ObjectDetector("cpu-torch")
-    for x, y in zip(objects.raw(img), torch_objects.raw(img), strict=True):
-        assert np.abs(x - y).max() < 1e-3
-    assert [d.label for d in objects.detect(img)] == [d.label for d in torch_objects.detect(img)]
+    for image in (img, frame("clips/dance_three_women_studio.mp4")):  # square, then 9:16
+        for x, y in zip(objects.raw(image), torch_objects.raw(image), strict=True):
+            assert np.abs(x - y).max() < 1e-3
+        want = [d.label for d in objects.detect(image)]
+        assert want == [d.label for d in torch_objects.detect(image)]
 
 
 def test_pose_model_stays_on_onnxruntime_and_others_refuse_unknown_ops() -> None:
