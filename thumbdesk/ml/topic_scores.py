@@ -268,14 +268,13 @@ class TopicReader:
         scores, counted = self._certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
-        closeup = max((f.box[3] for f in ev.faces), default=0.0) >= CLOSEUP_FACE
-        tags = pick_tags(scores, table, closeup)
+        tags, shown = _frame_tags(ev, scores, table)
         popularity = combine_popularity(
             counted * _ramp(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
         )
         return FrameTopics(
             popularity=round(popularity, 6),
-            topics=tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in tags),
+            topics=shown,
             faces=len(ev.faces),
             face_quality=face_quality(main) if main else None,
             subject_box=subject or _object_box(ev, table, tags),
@@ -296,14 +295,20 @@ class TopicReader:
             return [() for _ in evidences]
         table = self._table(words)
         own = np.array([self._certainties(ev, table)[0] for ev in evidences])
-        support = np.percentile(own, SHOT_SUPPORT, axis=0) if len(own) > 1 else np.zeros(len(words))
-        out = []
-        for ev, alone in zip(evidences, own, strict=True):
-            scores = np.maximum(alone, support)
-            closeup = max((f.box[3] for f in ev.faces), default=0.0) >= CLOSEUP_FACE
-            picked = pick_tags(scores, table, closeup)
-            out.append(tuple(TopicScore(words[i], round(float(scores[i]), 4)) for i in picked))
-        return out
+        support = np.percentile(own, SHOT_SUPPORT, axis=0)  # a lone frame's own certainties
+        return [
+            _frame_tags(ev, np.maximum(alone, support), table)[1]
+            for ev, alone in zip(evidences, own, strict=True)
+        ]
+
+
+def _frame_tags(
+    ev: Evidence, scores: np.ndarray, table: _TopicTable
+) -> tuple[list[int], tuple[TopicScore, ...]]:
+    """The tags a frame shows for its word certainties: indices and scores (``pick_tags``)."""
+    closeup = max((f.box[3] for f in ev.faces), default=0.0) >= CLOSEUP_FACE
+    tags = pick_tags(scores, table, closeup)
+    return tags, tuple(TopicScore(table.words[i], round(float(scores[i]), 4)) for i in tags)
 
 
 def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
