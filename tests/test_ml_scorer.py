@@ -213,6 +213,30 @@ def test_an_animal_among_people_needs_the_classifier_to_see_one(scorer: Scorer) 
     assert certainty(gym, person, at_the_side) >= TAG_MIN  # the classifier cannot see it
 
 
+def test_a_vehicle_far_behind_the_people_is_scenery(scorer: Scorer) -> None:
+    """Two dancers on a plaza at night: the detector finds a parked car behind them (0.68) at a
+    tenth of their height, and the car was the frame's strongest tag. A vehicle much smaller
+    than the people in view stands far behind them; one about their size (a car beside its
+    driver) or in a frame with nobody in it (traffic) stays a car."""
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    plaza = class_probs(candle=0.64, torch=0.2)
+    dancers = (
+        Detection("person", 0.77, (0.73, 0.39, 0.27, 0.61)),
+        Detection("person", 0.62, (0.0, 0.4, 0.37, 0.6)),
+    )
+    parked = Detection("car", 0.68, (0.52, 0.63, 0.22, 0.07))
+    beside = replace(parked, box=(0.3, 0.5, 0.6, 0.35))
+
+    def car(*objects: Detection) -> float:
+        return certainties_of(scorer, [Topic("car", 8783.0)], plaza, *objects)["car"]
+
+    assert car(*dancers, parked) < TAG_MIN
+    assert car(*dancers, beside) >= TAG_MIN
+    assert car(parked) >= TAG_MIN  # nobody in view: the car is what the frame shows
+
+
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:
     ft = scorer.score_topics(evidence["person"], default_topics())
     assert ft.faces >= 1

@@ -54,7 +54,7 @@ from thumbdesk.ml.evidence import (
     subject_boxes,
 )
 from thumbdesk.ml.faces import face_quality
-from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
+from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features, ramp
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
@@ -82,6 +82,14 @@ UNDER_FROM = 0.6
 this far down the person's box or lower (``_under``; a surfboard's and a skateboard's lie at 0.94
 of their riders'). The person's own box read a second time as a motorcycle (a singer at a
 microphone stand, 0.45, its centre halfway down) is nothing ridden."""
+VEHICLES = frozenset({"bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"})
+BEHIND_PEOPLE = (0.2, 0.4)
+"""A vehicle's box height, as a share of the tallest clearly seen person's (a people scene's,
+``animals.PEOPLE_SCENE``), from which it counts, and where fully. A vehicle is as tall as a
+person or taller: one that looks a fifth of their height stands far behind them, scenery rather
+than what the frame shows (parked cars behind two dancers on a plaza at 0.11 of their height,
+behind a couple's toast at 0.07, behind a dog the detector took for a person at 0.12). A
+ridden bike is about as tall as its rider, and a plane on a plain sky has nobody beside it."""
 SHOT_SUPPORT = 50.0
 """A frame's tags may lean on the other candidates of its shot (``TopicReader.shot_tags``):
 each word counts at least this percentile of its certainties over the shot's candidates (the
@@ -325,10 +333,12 @@ def _located(
 
     Once per detection, not per topic word: from OBJECT_LOW (RIDDEN_LOW for a board, bike or
     skis under a clearly seen person) to OBJECT_HIGH, as far as the classifier agrees
-    (``animals.agreement``). Torn animals are left out of both; the trusted are those the
-    classifier does not gainsay (agreement from a half).
+    (``animals.agreement``), and a vehicle as far as it is not far behind the people in view
+    (BEHIND_PEOPLE). Torn animals are left out of both; the trusted are those the classifier
+    does not gainsay (agreement from a half).
     """
-    riders = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
+    people = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
+    tallest = max((box[3] for box in people), default=0.0)
     located: list[tuple[str, float]] = []
     trusted: list[Detection] = []
     for det in ev.objects:
@@ -337,9 +347,11 @@ def _located(
         agreed = agreement(det, ev, probs)
         if agreed >= 0.5:
             trusted.append(det)
-        ridden = det.label in RIDDEN and any(_under(det.box, r) for r in riders)
+        ridden = det.label in RIDDEN and any(_under(det.box, p) for p in people)
         low = RIDDEN_LOW if ridden else OBJECT_LOW
         certainty = (det.score - low) / (OBJECT_HIGH - low) * agreed
+        if det.label in VEHICLES and tallest > 0.0:
+            certainty *= ramp(det.box[3] / tallest, *BEHIND_PEOPLE)
         located.append((det.label, min(1.0, max(0.0, certainty))))
     return located, trusted
 
