@@ -121,6 +121,29 @@ def test_small_faces_are_not_judged(faces: FaceDetector, people: PeopleAttribute
     assert people.judge(img, ()) == ()
 
 
+def test_a_face_cut_off_above_its_eyes_is_not_judged(
+    faces: FaceDetector, people: PeopleAttributes
+) -> None:
+    """A mouth eating watermelon in close-up, the frame's top edge across the nose, was a face to
+    YuNet (0.87) and a baby to the age probe (0.95): with no eye in view there is no age or
+    gender to read. The face is still found, and half a face cut at the side keeps its eye and
+    is read."""
+    img = frame("photos/boy_portrait_chin_on_hands.jpg")
+    boy = faces.detect(img)[0]
+    assert boy.eyes_in_view
+    x, y, w, h = boy.box
+    below_eyes = img[int((y + 0.55 * h) * img.shape[0]) :]
+    found = faces.detect(below_eyes)
+    assert found and not found[0].eyes_in_view and found[0].eyes is None
+    cut = people.judge(below_eyes, found)[0]
+    assert cut.female is None and cut.age is None and cut.emotions is None
+    half = img[:, : int((x + 0.5 * w) * img.shape[1])]
+    side = faces.detect(half)
+    assert side and side[0].eyes_in_view
+    read = people.judge(half, side)[0]
+    assert read.female is not None and read.female < 0.25
+
+
 def test_batched_faces_match_one_at_a_time(faces: FaceDetector, people: PeopleAttributes) -> None:
     img = frame("photos/selfie_group_many_people.jpg")
     found = faces.detect(img)

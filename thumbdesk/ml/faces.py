@@ -65,7 +65,12 @@ class Face:
     symmetry: float
     """0..1: how frontal the face is (nose centred between the eyes)."""
     eyes: float | None = None
-    """How open the eyes look (``eye_openness``); None when the eyes are too small to tell."""
+    """How open the eyes look (``eye_openness``); None when the eyes are too small to tell or
+    out of the frame."""
+    eyes_in_view: bool = True
+    """An eye lies inside the frame (``eyes_in_view``). A face cut off by the frame's edge above
+    its eyes (a mouth eating in close-up) is still a face, but shows no age or gender a model
+    could read."""
 
     @property
     def area(self) -> float:
@@ -212,7 +217,8 @@ class FaceDetector:
                 crop = cv2.resize(crop, (max(4, round(64 * crop.shape[1] / crop.shape[0])), 64))
                 sharp = float(cv2.Laplacian(crop, cv2.CV_32F).var())
             reye, leye, nose = row[4:6], row[6:8], row[8:10]
-            eyes = eye_openness(gray, reye, leye)
+            in_view = eyes_in_view((sw, sh), reye, leye)
+            eyes = eye_openness(gray, reye, leye) if in_view else None
             eye_span = abs(float(leye[0] - reye[0])) + 1e-6
             offset = abs(float(nose[0] - (leye[0] + reye[0]) / 2)) / eye_span
             faces.append(
@@ -223,10 +229,28 @@ class FaceDetector:
                     sharpness=sharp,
                     symmetry=float(np.clip(1.0 - 2.0 * offset, 0.0, 1.0)),
                     eyes=eyes,
+                    eyes_in_view=in_view,
                 )
             )
         faces.sort(key=lambda f: -f.area)
         return tuple(faces)
+
+
+EYE_EDGE = 0.15
+"""Share of the distance between the eyes by which an eye landmark must lie inside the frame
+to be in view: YuNet places the eyes of a face cut off above them on the frame's edge (1-3 px
+in, a mouth eating in close-up)."""
+
+
+def eyes_in_view(size: tuple[int, int], right: np.ndarray, left: np.ndarray) -> bool:
+    """Whether at least one eye of a face lies inside a frame of ``size`` (width, height).
+
+    A face turned at the frame's side with one eye on the edge is still read; a face cut off
+    above its eyes has none in view (EYE_EDGE).
+    """
+    margin = EYE_EDGE * float(np.hypot(*(np.asarray(left, float) - np.asarray(right, float))))
+    w, h = size
+    return any(margin <= e[0] < w - margin and margin <= e[1] < h - margin for e in (right, left))
 
 
 def eye_openness(gray: np.ndarray, right: np.ndarray, left: np.ndarray) -> float | None:

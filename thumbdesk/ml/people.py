@@ -127,12 +127,14 @@ class PeopleAttributes:
     ) -> tuple[FaceAttributes, ...]:
         """Attributes of ``faces`` (found by YuNet in this same BGR frame), in their order.
 
-        Only the ``max_faces`` largest faces of at least GENDER_MIN_PX are judged.
+        Only the ``max_faces`` largest faces of at least GENDER_MIN_PX with their eyes in the
+        frame (``Face.eyes_in_view``) are judged.
         """
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         h = image.shape[0]
-        by_size = sorted(range(len(faces)), key=lambda i: -faces[i].box[3])
+        seen = [i for i, f in enumerate(faces) if f.eyes_in_view]
+        by_size = sorted(seen, key=lambda i: -faces[i].box[3])
         judged = set(by_size[:max_faces])
         gendered = [i for i, f in enumerate(faces) if i in judged and f.box[3] * h >= GENDER_MIN_PX]
         expressive = [

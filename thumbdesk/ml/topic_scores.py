@@ -33,28 +33,25 @@ import numpy as np
 
 from thumbdesk.core.types import FrameTopics, Topic, TopicScore
 from thumbdesk.ml import evidence_map
-from thumbdesk.ml.activity import ACTIVITIES, RIDDEN, activity_probe, doers, exercise_seen
+from thumbdesk.ml.activity import ACTIVITIES, activity_probe, doers, exercise_seen
 from thumbdesk.ml.animals import (
     ANIMAL_CLASSES,
     ANIMAL_SET,
-    PEOPLE_SCENE,
     UNCONFIRMED,
-    agreement,
     doubt_classifier_animals,
     torn_animals,
 )
 from thumbdesk.ml.assets import TextEmbeddings
-from thumbdesk.ml.detector import SCORE_THRESHOLD, Detection
+from thumbdesk.ml.detector import SCORE_THRESHOLD
 from thumbdesk.ml.evidence import (
-    OBJECT_LOW,
     Evidence,
-    overlap,
     person_box,
     subject_box,
     subject_boxes,
 )
 from thumbdesk.ml.faces import face_quality
-from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features, ramp
+from thumbdesk.ml.located import located_objects
+from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
@@ -70,26 +67,6 @@ a person sees 7 times in 37 ("fire" on a driveway, "airplane" over a sunset, "wo
 couple), where the first three tags between 0.4 and 0.6 did 108 times in 227."""
 MASS_LOW, MASS_HIGH = 0.08, 0.55
 """ImageNet mass of a word's classes that means nothing / certainty."""
-OBJECT_HIGH = 0.65
-"""Detector certainty that means certainty (from ``evidence.OBJECT_LOW``, nothing)."""
-RIDDEN_LOW = 0.3
-"""Detector certainty that means nothing for a board, bike or skis (``activity.RIDDEN``) under a
-clearly seen person (as sure as a people scene's, ``animals.PEOPLE_SCENE``): the rider hides
-part of it, so it is found less surely (a surfboard under its surfer at 0.46), and the person
-riding it is a second piece of evidence. Anywhere else, OBJECT_LOW."""
-UNDER_FROM = 0.6
-""""Under" a person is meant: the thing's box shares some of the person's and its centre lies
-this far down the person's box or lower (``_under``; a surfboard's and a skateboard's lie at 0.94
-of their riders'). The person's own box read a second time as a motorcycle (a singer at a
-microphone stand, 0.45, its centre halfway down) is nothing ridden."""
-VEHICLES = frozenset({"bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"})
-BEHIND_PEOPLE = (0.2, 0.4)
-"""A vehicle's box height, as a share of the tallest clearly seen person's (a people scene's,
-``animals.PEOPLE_SCENE``), from which it counts, and where fully. A vehicle is as tall as a
-person or taller: one that looks a fifth of their height stands far behind them, scenery rather
-than what the frame shows (parked cars behind two dancers on a plaza at 0.11 of their height,
-behind a couple's toast at 0.07, behind a dog the detector took for a person at 0.12). A
-ridden bike is about as tall as its rider, and a plane on a plain sky has nobody beside it."""
 SHOT_SUPPORT = 50.0
 """A frame's tags may lean on the other candidates of its shot (``TopicReader.shot_tags``):
 each word counts at least this percentile of its certainties over the shot's candidates (the
@@ -226,7 +203,7 @@ class TopicReader:
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = torn_animals(ev.objects)
-        located, trusted = _located(ev, probs, torn)
+        located, trusted = located_objects(ev, probs, torn)
         objects = np.zeros(len(table.words))
         for i, wanted in enumerate(table.map.objects):
             for label, certainty in located:
@@ -324,41 +301,6 @@ def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
     combined = 1.0 - unseen
     combined[never] = 0.0
     return np.clip(combined, 0.0, 1.0)
-
-
-def _located(
-    ev: Evidence, probs: np.ndarray, torn: Sequence[Detection]
-) -> tuple[list[tuple[str, float]], list[Detection]]:
-    """Each detection's label and certainty in [0, 1], and the detections the classifier trusts.
-
-    Once per detection, not per topic word: from OBJECT_LOW (RIDDEN_LOW for a board, bike or
-    skis under a clearly seen person) to OBJECT_HIGH, as far as the classifier agrees
-    (``animals.agreement``), and a vehicle as far as it is not far behind the people in view
-    (BEHIND_PEOPLE). Torn animals are left out of both; the trusted are those the classifier
-    does not gainsay (agreement from a half).
-    """
-    people = [p.box for p in ev.persons if p.score >= PEOPLE_SCENE]
-    tallest = max((box[3] for box in people), default=0.0)
-    located: list[tuple[str, float]] = []
-    trusted: list[Detection] = []
-    for det in ev.objects:
-        if det in torn:
-            continue
-        agreed = agreement(det, ev, probs)
-        if agreed >= 0.5:
-            trusted.append(det)
-        ridden = det.label in RIDDEN and any(_under(det.box, p) for p in people)
-        low = RIDDEN_LOW if ridden else OBJECT_LOW
-        certainty = (det.score - low) / (OBJECT_HIGH - low) * agreed
-        if det.label in VEHICLES and tallest > 0.0:
-            certainty *= ramp(det.box[3] / tallest, *BEHIND_PEOPLE)
-        located.append((det.label, min(1.0, max(0.0, certainty))))
-    return located, trusted
-
-
-def _under(thing: tuple[float, ...], person: tuple[float, ...]) -> bool:
-    """A (x, y, w, h) box shares some of a person's, its centre low in theirs (see RIDDEN_LOW)."""
-    return overlap(thing, person) and thing[1] + thing[3] / 2 > person[1] + UNDER_FROM * person[3]
 
 
 def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
