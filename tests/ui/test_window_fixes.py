@@ -6,6 +6,7 @@ A real window offscreen, real clips, the real scorer; nothing is mocked.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,16 @@ def test_detail_line_is_plain_text_and_bars_explain_themselves(qtbot, analysed) 
     preview.show_frame(image, "x", "best effort (dark: mean luma 3.0")
     assert preview.detail.text().startswith("best effort")
     assert whole > _inked_columns(preview.detail) + 10
+
+
+def test_the_summary_counts_one_candidate_in_the_singular(qtbot, analysed) -> None:
+    """A one-shot clip has one candidate: the header said "1 candidates from 43 frames"."""
+    window = analysed(SHORT_CLIP)
+    result = window.session.result
+    assert result is not None and len(result.candidates) > 1
+    assert f"{len(result.candidates)} candidates from" in window.workspace.summary.text()
+    window.workspace.set_result(replace(result, candidates=result.candidates[:1]))
+    assert window.workspace.summary.text().startswith("1 candidate from ")
 
 
 def test_recent_links_follow_the_colour_scheme(qtbot, fresh_settings: Settings, scorer) -> None:

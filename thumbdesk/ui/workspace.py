@@ -259,8 +259,9 @@ class Workspace(QWidget):
         self.rejected_action.setText(f"Rejected frames ({len(self._rejections)})")
         self.rejected_action.setEnabled(bool(self._rejections))
         info = result.video
+        n = len(result.candidates)
         text = (
-            f"{len(result.candidates)} candidates from {result.sampled} frames looked at · "
+            f"{n} candidate{'s' if n != 1 else ''} from {result.sampled} frames looked at · "
             f"{info.width}×{info.height} · {info.duration_s:.1f} s"
         )
         if result.warnings:
