@@ -167,6 +167,27 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     assert both["dog"] >= TAG_MIN and both["cat"] < TAG_MIN  # the dog it agrees on doubts the cat
 
 
+def test_a_face_on_a_dog_is_no_persons() -> None:
+    """YuNet found a golden retriever's face looking at the camera (0.88, about half its dog's
+    box): it was tagged "face" and "selfie". Boxes as measured on real frames; the faces of people
+    seen with an animal are far smaller than its box, and a face in a person's box stays."""
+    from thumbdesk.ml.animals import people_faces
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.faces import Face
+
+    def face(box: tuple[float, float, float, float]) -> Face:
+        return Face(box=box, score=0.85, size_px=150.0, sharpness=100.0, symmetry=0.9)
+
+    dogs_face = face((0.32, 0.4, 0.43, 0.31))
+    dog = Detection("dog", 0.64, (0.0, 0.38, 0.78, 0.61))
+    assert people_faces([dogs_face], [dog]) == ()
+    assert people_faces([dogs_face], []) == (dogs_face,)  # no animal found: a face
+    holding = face((0.3, 0.14, 0.03, 0.07))  # a woman holding a rabbit the detector took for a dog
+    assert people_faces([holding], [Detection("dog", 0.48, (0.22, 0.05, 0.25, 0.44))]) == (holding,)
+    hugging = Detection("person", 0.7, (0.2, 0.2, 0.7, 0.8))
+    assert people_faces([dogs_face], [dog, hugging]) == (dogs_face,)
+
+
 def test_a_cat_needs_the_classifier_to_see_a_furry_pet(scorer: Scorer) -> None:
     """A "cat" the detector found on birthday candles (0.6) that the classifier read as sea
     urchins is no cat; a cat the classifier reads as a cat, or as a dog (cats on a treadmill read

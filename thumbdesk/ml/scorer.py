@@ -24,6 +24,7 @@ import numpy as np
 from thumbdesk.core.model_api import FaceView, PoseView
 from thumbdesk.core.types import FrameTopics, TextFound, Topic, TopicScore
 from thumbdesk.ml import assets
+from thumbdesk.ml.animals import people_faces
 from thumbdesk.ml.backends import Classifier, OpenCVClassifier, TorchClassifier, run_batches
 from thumbdesk.ml.bodies import bodies_to_read, body_crop, body_probe, body_readings
 from thumbdesk.ml.detector import Detection, ObjectDetector
@@ -120,9 +121,10 @@ class Scorer:
         drawn = self._style.cartoon(probs)
         found = []
         for img in images:
-            faces = self._faces.detect(img)
+            objects = self._objects.detect(img, DETECT_MIN)
+            faces = people_faces(self._faces.detect(img), objects)
             readings = tuple(reading_of(a) for a in self._people.judge(img, faces))
-            found.append((faces, readings, self._objects.detect(img, DETECT_MIN)))
+            found.append((faces, readings, objects))
         bodies = self._read_bodies(images, [(objects, readings) for _, readings, objects in found])
         out: list[Any] = []
         for img, p, cartoon, (faces, readings, objects), read in zip(
