@@ -1,5 +1,5 @@
-"""People tags on real frames: selfies (faces held at arm's length, not every large face), and
-a couple named before the woman and the man it is made of.
+"""People tags on real frames: selfies (faces held at arm's length and turned to the camera, not
+every large face), and a couple named before the woman and the man it is made of.
 
 Frames come from ../shared/eval at the pipeline's working size; the upright copies are the
 middle 9:16 of the same frame, as a phone held upright would have filmed it.
@@ -65,3 +65,14 @@ def test_a_couple_goes_before_the_woman_and_the_man() -> None:
     tags = shown(image)
     assert tags[0] == "couple"  # measured couple, woman, selfie, man, face (all 1.0)
     assert {"woman", "man"} <= set(tags)
+
+
+def test_a_selfie_looks_at_the_camera() -> None:
+    """A man and a woman at an event, turned to each other (the main face's frontal 0.3), were
+    a selfie by their faces' size alone; whoever holds the phone looks at it."""
+    image = cv2.imread(str(EVAL / "photos" / "man_woman_couple_event.jpg"))
+    assert "selfie" not in shown(image)
+    face = FaceReading((0.3, 0.2, 0.4, 0.5), 0.95, 200.0, female=0.4, age=30.0)
+    turned = FaceReading(face.box, 0.95, 200.0, female=0.4, age=30.0, frontal=0.2)
+    assert features((face,), frame_aspect=9 / 16)["selfie"] >= 0.9
+    assert features((turned,), frame_aspect=9 / 16)["selfie"] == 0.0
