@@ -98,7 +98,7 @@ def reading_of(attributes: FaceAttributes) -> FaceReading:
         attributes.age,
         attributes.happy,
         attributes.groups,
-        face.symmetry,
+        frontal=face.symmetry,
     )
 
 
