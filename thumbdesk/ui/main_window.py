@@ -35,6 +35,7 @@ from thumbdesk.core.formats import video_file_filter
 from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.core.types import PipelineConfig, PipelineResult, VideoInfo
 from thumbdesk.ui import jobs, workers
+from thumbdesk.ui.candidate_model import count_candidates
 from thumbdesk.ui.creator_actions import CreatorActions
 from thumbdesk.ui.error_dialog import show_error
 from thumbdesk.ui.resources import app_icon, sample_clip
@@ -366,8 +367,7 @@ class MainWindow(QMainWindow):
         self.session.result = result
         self.workspace.set_result(result)
         self._update_actions()
-        n = len(result.candidates)
-        self.statusBar().showMessage(f"{n} candidate{'s' if n != 1 else ''} ready", 5000)
+        self.statusBar().showMessage(f"{count_candidates(len(result.candidates))} ready", 5000)
         self.result_ready.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from thumbdesk.ui.candidate_model import count_candidates
+
 
 class RunBanner(QFrame):
     """Stage name, progress bar and Cancel; or, once cancelled, a note and Analyse again."""
@@ -56,8 +58,6 @@ class RunBanner(QFrame):
         """Show that the run was cancelled, and how many candidates it had found."""
         self._running(False)
         if found:
-            self.stage.setText(
-                f"Analysis cancelled: {found} candidate{'s' if found != 1 else ''} found so far."
-            )
+            self.stage.setText(f"Analysis cancelled: {count_candidates(found)} found so far.")
         else:
             self.stage.setText("Analysis cancelled before any candidate was found.")

@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from thumbdesk.core.types import Candidate, PipelineResult, Rejection, VideoInfo
 from thumbdesk.ui.candidate_delegate import CandidateDelegate
-from thumbdesk.ui.candidate_model import CandidateModel, flag_text, format_time
+from thumbdesk.ui.candidate_model import (
+    CandidateModel,
+    count_candidates,
+    flag_text,
+    format_time,
+)
 from thumbdesk.ui.preview import PreviewPane
 from thumbdesk.ui.run_banner import RunBanner
 from thumbdesk.ui.scrubber import Scrubber
@@ -259,9 +264,8 @@ class Workspace(QWidget):
         self.rejected_action.setText(f"Rejected frames ({len(self._rejections)})")
         self.rejected_action.setEnabled(bool(self._rejections))
         info = result.video
-        n = len(result.candidates)
         text = (
-            f"{n} candidate{'s' if n != 1 else ''} from {result.sampled} frames looked at · "
+            f"{count_candidates(len(result.candidates))} from {result.sampled} frames looked at · "
             f"{info.width}×{info.height} · {info.duration_s:.1f} s"
         )
         if result.warnings:
