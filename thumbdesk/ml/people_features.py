@@ -28,9 +28,10 @@ AGE_GROWN = (0.6, 0.9)
 AGE_BABY = (0.5, 0.8)
 """The age probe's P of a child (a baby's or a child's face), of a grown-up (a teen's or an
 adult's) and of a baby from which a face is said to be one, and where fully. Out of fold
-(``scripts/models_age.py``, faces of 290 sources seen as photos and as video frames show them)
-P(child) >= 0.7 calls 0.7% of grown-ups' faces and 86% of children's; P(baby) >= 0.7, 3% of
-children's and 72% of babies' (toddlers of 3 and blurred faces of 4-year-olds read baby too).
+(``scripts/models_age.py``, faces of 348 sources seen as photos and as video frames show them)
+P(child) >= 0.7 calls 1.4% of grown-ups' faces (young adults' selfies the most) and 85% of
+children's; P(baby) >= 0.7, 3% of children's and 72% of babies' (toddlers of 3 and blurred faces
+of 4-year-olds read baby too).
 Grown-ups in video read higher than those photos: in ../shared/eval people walking past a
 building 0.55-0.64, a singer behind a microphone 0.72-0.76, where children read 0.9 and more;
 so "child" starts at 0.55 and is half said at 0.7. The probe tells a teen from an adult poorly (a
