@@ -5,13 +5,15 @@ chosen before any model runs; a frame with the eyes shut or a hand across the fa
 that. Once the models have found a face in a candidate, ``prefer_clear_faces`` looks at a few
 other frames of its group (at most ``MAX_ALTERNATES`` a candidate and ``LOOK_BUDGET`` a clip,
 the best by picture quality, at least ``MIN_APART_S`` apart: a blink or a passing hand lasts a
-fraction of a second), finds the same face there with the face detector alone, and judges
-every frame's face against the others (``judge``): eyes closed or mid-blink (eye openness well
-below the group's typical), blurred (much less sharp than the sharpest), turned away (far less
-frontal than the most frontal), partly hidden (detector confidence clearly below the best) or
-cut by the frame edge. A frame whose face is clearly better (``MARGIN``) and lacks a flaw the
-candidate has takes the candidate's place: the image models run on it, and the candidate keeps
-its group, its shot and a note saying why (``Candidate.face_note``).
+fraction of a second), finds the same face there with the face detector and the expression
+model alone, and judges every frame's face against the others (``judge``): eyes closed or
+mid-blink (eye openness well below the group's typical), blurred (much less sharp than the
+sharpest), turned away (far less frontal than the most frontal), partly hidden (detector
+confidence clearly below the best), cut by the frame edge, or without the smile another frame
+of the group shows clearly (``FaceView.smile``). A frame whose face is clearly better
+(``MARGIN``) and lacks a flaw the candidate has takes the candidate's place: the image models
+run on it, and the candidate keeps its group, its shot and a note saying why
+(``Candidate.face_note``).
 
 Between the candidates of one shot, ``mark_unclear_faces`` judges the main faces the same way:
 a candidate whose face is clearly less clear than another's, with a flaw the other lacks, is
@@ -64,6 +66,16 @@ HIDDEN = 0.02
 """Detector confidence this far below the best reads as a face partly hidden."""
 CUT = 0.05
 """A face box reaching this share of its size past the frame edge is cut."""
+SMILE_CLEAR = 0.6
+"""P(happy) from which a frame of the group shows the face smiling (the expression model reads
+large frontal faces only: ``FaceView.smile``)."""
+SMILE_GAIN = 0.4
+"""A face this much less happy than the group's broadest smile shows "no smile" there. Only a
+face without another flaw counts as smiling (a laugh with the eyes shut or behind a hand is no
+clearer picture), and smiles are compared only where the expression model read every such
+face."""
+SMILE_WEIGHT = 0.15
+"""Share of a face's clarity that its smile makes, in a group where it smiles clearly."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,7 @@ def judge(views: Sequence[FaceView]) -> list[Judged]:
     sharp_ref = max(v.sharpness for v in views)
     score_ref = max(v.score for v in views)
     frontal_ref = max(v.symmetry for v in views)
-    out = []
+    plain = []
     for v in views:
         flaws = []
         eyes = 1.0
@@ -130,6 +142,21 @@ def judge(views: Sequence[FaceView]) -> list[Judged]:
             flaws.append("face cut by the frame edge")
         seen = float(np.clip(1.0 - hidden / (2.5 * HIDDEN), 0.0, 1.0))
         clarity = 0.35 * eyes + 0.25 * v.symmetry + 0.2 * sharp + 0.1 * (not cut) + 0.1 * seen
+        plain.append((clarity, flaws))
+    # a smile counts on a face shown clearly, not behind a hand or with the eyes shut; and only
+    # where the expression of every such face was read (a face a pixel under the expression
+    # model's size is not an unsmiling one)
+    clear = [v.smile for v, (_, flaws) in zip(views, plain, strict=True) if not flaws]
+    judged = all(smile is not None for smile in clear)
+    smiles = [0.0 if f else (v.smile or 0.0) for v, (_, f) in zip(views, plain, strict=True)]
+    smile_ref = max(smiles) if judged else 0.0
+    out = []
+    for smile, (base, flaws) in zip(smiles, plain, strict=True):
+        clarity = base
+        if smile_ref >= SMILE_CLEAR:
+            if not flaws and smile_ref - smile >= SMILE_GAIN:
+                flaws.append("no smile")
+            clarity = (1.0 - SMILE_WEIGHT) * base + SMILE_WEIGHT * smile
         out.append(Judged(round(clarity, 4), tuple(flaws)))
     return out
 

@@ -74,6 +74,8 @@ class FaceView:
     eyes: float | None = None
     """How open the eyes look; comparable only between frames of the same face (None when the
     eyes are too small to tell)."""
+    smile: float | None = None
+    """P(happy) from the expression model; None unless the face is large and frontal."""
 
 
 @runtime_checkable

@@ -302,9 +302,12 @@ def _overlaps(row: np.ndarray, rows: np.ndarray) -> bool:
     return bool(np.any((iou > 0.3) | inside))
 
 
-def face_view(face: Face) -> FaceView:
-    """The face as the pipeline compares it between frames (``core.clear_faces``)."""
-    return FaceView(face.box, face.score, face.sharpness, face.symmetry, face.eyes)
+def face_view(face: Face, smile: float | None = None) -> FaceView:
+    """The face as the pipeline compares it between frames (``core.clear_faces``).
+
+    ``smile``: P(happy), where the expression model read it.
+    """
+    return FaceView(face.box, face.score, face.sharpness, face.symmetry, face.eyes, smile)
 
 
 def face_quality(face: Face) -> float:

@@ -137,11 +137,7 @@ class PeopleAttributes:
         by_size = sorted(seen, key=lambda i: -faces[i].box[3])
         judged = set(by_size[:max_faces])
         gendered = [i for i, f in enumerate(faces) if i in judged and f.box[3] * h >= GENDER_MIN_PX]
-        expressive = [
-            i
-            for i, f in enumerate(faces)
-            if i in judged and f.box[3] * h >= EMOTION_MIN_PX and f.symmetry >= EMOTION_MIN_SYMMETRY
-        ]
+        expressive = [i for i, f in enumerate(faces) if i in judged and expressive_face(f, h)]
         female: dict[int, float] = {}
         age: dict[int, tuple[float, float]] = {}
         groups: dict[int, tuple[float, ...]] = {}
@@ -163,15 +159,8 @@ class PeopleAttributes:
                 age[i] = (mean, spread)
                 groups[i] = tuple(float(p) for p in in_groups[k])
         if expressive:
-            crops = []
-            for i in expressive:
-                crop = square_crop(image, faces[i], EMOTION_MARGIN, EMOTION_SIZE)
-                grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
-                crops.append((grey / 255.0 - 0.5) * 2.0)
-            with self._lock:
-                (probs,) = self._emotion(["emotion"], {"input": np.stack(crops)[..., None]})
-            for k, i in enumerate(expressive):
-                emotions[i] = tuple(float(p) for p in probs[k])
+            read = self._expressions(image, [faces[i] for i in expressive])
+            emotions = dict(zip(expressive, read, strict=True))
         return tuple(
             FaceAttributes(
                 face=f,
@@ -183,3 +172,36 @@ class PeopleAttributes:
             )
             for i, f in enumerate(faces)
         )
+
+    def smiles(self, image: np.ndarray, faces: Sequence[Face]) -> tuple[float | None, ...]:
+        """P(happy) of each of ``faces`` (found in this BGR frame), in their order.
+
+        Only the expression model runs, on the ``MAX_JUDGED_FACES`` largest faces that are
+        large and frontal enough (``expressive_face``); the others get None.
+        """
+        if image.ndim == 2:
+            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        h = image.shape[0]
+        seen = [i for i, f in enumerate(faces) if f.eyes_in_view]
+        judged = sorted(seen, key=lambda i: -faces[i].box[3])[:MAX_JUDGED_FACES]
+        expressive = [i for i in judged if expressive_face(faces[i], h)]
+        happy = EMOTIONS.index("happy")
+        read = self._expressions(image, [faces[i] for i in expressive]) if expressive else []
+        found = {i: e[happy] for i, e in zip(expressive, read, strict=True)}
+        return tuple(found.get(i) for i in range(len(faces)))
+
+    def _expressions(self, image: np.ndarray, faces: Sequence[Face]) -> list[tuple[float, ...]]:
+        """The expression model's probabilities (EMOTIONS order) for each face, in one batch."""
+        crops = []
+        for face in faces:
+            crop = square_crop(image, face, EMOTION_MARGIN, EMOTION_SIZE)
+            grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
+            crops.append((grey / 255.0 - 0.5) * 2.0)
+        with self._lock:
+            (probs,) = self._emotion(["emotion"], {"input": np.stack(crops)[..., None]})
+        return [tuple(float(p) for p in row) for row in probs]
+
+
+def expressive_face(face: Face, frame_height: int) -> bool:
+    """Whether a face is large and frontal enough for the expression model."""
+    return face.box[3] * frame_height >= EMOTION_MIN_PX and face.symmetry >= EMOTION_MIN_SYMMETRY

@@ -176,11 +176,20 @@ class Scorer:
     def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
         """The faces of a frame's evidence, largest first (``core.model_api.FaceLooker``)."""
         ev: Evidence = evidence
-        return tuple(face_view(f) for f in ev.faces)
+        smiles = [r.smile for r in ev.readings] if len(ev.readings) == len(ev.faces) else []
+        return tuple(face_view(f, smiles[i] if smiles else None) for i, f in enumerate(ev.faces))
 
     def find_faces(self, images: Sequence[np.ndarray]) -> list[tuple[FaceView, ...]]:
-        """The faces of upright BGR images, found by the face detector alone."""
-        return [tuple(face_view(f) for f in self._faces.detect(img)) for img in images]
+        """The faces of upright BGR images, found by the face detector alone.
+
+        The expression model reads the large frontal ones (P(happy), as the evidence does).
+        """
+        out = []
+        for img in images:
+            faces = self._faces.detect(img)
+            smiles = self._people.smiles(img, faces) if faces else ()
+            out.append(tuple(face_view(f, s) for f, s in zip(faces, smiles, strict=True)))
+        return out
 
     def people_in(self, evidence: Any) -> tuple[tuple[float, float, float, float], ...]:
         """The people the detector found, largest first (``core.model_api.PoseLooker``).
