@@ -133,9 +133,7 @@ class PeopleAttributes:
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         h = image.shape[0]
-        seen = [i for i, f in enumerate(faces) if f.eyes_in_view]
-        by_size = sorted(seen, key=lambda i: -faces[i].box[3])
-        judged = set(by_size[:max_faces])
+        judged = judged_faces(faces, max_faces)
         gendered = [i for i, f in enumerate(faces) if i in judged and f.box[3] * h >= GENDER_MIN_PX]
         expressive = [i for i, f in enumerate(faces) if i in judged and expressive_face(f, h)]
         female: dict[int, float] = {}
@@ -182,9 +180,8 @@ class PeopleAttributes:
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         h = image.shape[0]
-        seen = [i for i, f in enumerate(faces) if f.eyes_in_view]
-        judged = sorted(seen, key=lambda i: -faces[i].box[3])[:MAX_JUDGED_FACES]
-        expressive = [i for i in judged if expressive_face(faces[i], h)]
+        judged = judged_faces(faces, MAX_JUDGED_FACES)
+        expressive = [i for i, f in enumerate(faces) if i in judged and expressive_face(f, h)]
         happy = EMOTIONS.index("happy")
         read = self._expressions(image, [faces[i] for i in expressive]) if expressive else []
         found = {i: e[happy] for i, e in zip(expressive, read, strict=True)}
@@ -200,6 +197,12 @@ class PeopleAttributes:
         with self._lock:
             (probs,) = self._emotion(["emotion"], {"input": np.stack(crops)[..., None]})
         return [tuple(float(p) for p in row) for row in probs]
+
+
+def judged_faces(faces: Sequence[Face], max_faces: int) -> set[int]:
+    """Indices of the ``max_faces`` largest faces with their eyes in the frame."""
+    seen = [i for i, f in enumerate(faces) if f.eyes_in_view]
+    return set(sorted(seen, key=lambda i: -faces[i].box[3])[:max_faces])
 
 
 def expressive_face(face: Face, frame_height: int) -> bool:
