@@ -76,3 +76,33 @@ def test_a_selfie_looks_at_the_camera() -> None:
     turned = FaceReading(face.box, 0.95, 200.0, female=0.4, age=30.0, frontal=0.2)
     assert features((face,), frame_aspect=9 / 16)["selfie"] >= 0.9
     assert features((turned,), frame_aspect=9 / 16)["selfie"] == 0.0
+
+
+def test_a_child_is_not_nearer_the_camera_than_the_grown_ups() -> None:
+    """A face read as a child's but seen much larger than a surely grown-up face of the same
+    frame is nearer the camera, as whoever holds the phone is: a young woman in a headscarf in
+    a group of friends was read a child (0.94) and the frame tagged girl, family, child."""
+    grown = FaceReading(
+        (0.7, 0.2, 0.1, 0.1), 0.94, 50.0, female=0.05, age=28.0, groups=(0.0, 0.02, 0.1)
+    )
+    near = FaceReading(
+        (0.4, 0.2, 0.15, 0.15), 0.94, 75.0, female=0.9, age=20.0, groups=(0.0, 0.94, 0.0)
+    )
+    alone = features((near,))
+    assert alone["child"] >= 0.9 and alone["girl"] >= 0.9  # no grown-up to measure it against
+    beside = features((near, grown))
+    assert beside["child"] == 0.0 and beside["girl"] == 0.0 and beside["family"] == 0.0
+    assert beside["woman"] >= 0.9
+    child_size = FaceReading(
+        (0.4, 0.3, 0.09, 0.09), 0.94, 45.0, female=0.9, age=8.0, groups=(0.0, 0.94, 0.0)
+    )
+    assert features((child_size, grown))["child"] >= 0.9  # smaller than the grown-up: a child
+
+
+def test_children_in_front_of_their_parents_stay_children() -> None:
+    image = cv2.imread(str(EVAL / "photos" / "family_parents_three_daughters.jpg"))
+    tags = shown(
+        image
+    )  # measured girl, family, child; the daughters' faces 0.96-1.04 of a parent's
+    assert "child" in tags or "girl" in tags
+    assert "family" in tags
