@@ -62,9 +62,16 @@ def _blob(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
     # a mirror (owner+name), or fetch's layout: owner+name/repo, bare or with a .git inside
     layouts = (folder / "repo" / ".git", folder / "repo", folder)
     git_dir = next((d for d in layouts if (d / "HEAD").is_file()), folder)
-    return subprocess.run(
-        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"], capture_output=True, check=True
-    ).stdout
+    # a snapshot may no longer hold the listed commit (history rewritten): the newest one's file
+    for ref in (commit, "HEAD"):
+        shown = subprocess.run(
+            ["git", f"--git-dir={git_dir}", "show", f"{ref}:{path}"],
+            capture_output=True,
+            check=False,
+        )
+        if shown.returncode == 0:
+            return shown.stdout
+    return b""
 
 
 def _frames(file: Path, n: int) -> list[np.ndarray]:
@@ -95,6 +102,9 @@ def collect(mirrors: Path, data: Path, sources: Path = SOURCES) -> None:
         )
         for path in row["paths"]:
             blob = _blob(mirrors, row["repo"], row["commit"], path)
+            if not blob:
+                print(f"skipped {row['repo']} {path}: not in the mirror", file=sys.stderr)
+                continue
             stem = path.replace("/", "_").rsplit(".", 1)[0]
             if path.lower().endswith(VIDEO):
                 tmp = folder / ("_tmp" + Path(path).suffix)

@@ -220,3 +220,18 @@ def test_players_on_a_football_pitch_play_no_tennis_or_basketball() -> None:
         assert off[k] == 1.0
         assert on[k] == (0.0 if name in NOT_ON_A_PITCH else 1.0)
     assert 0.0 < doers(1.0, (), (), (), pitch=0.5)[ACTIVITIES.index("tennis")] < 1.0
+
+
+def test_footballers_are_called_playing_football(scorer, photos) -> None:
+    """One player kicking, a goalkeeper in training: no pitch of several players, no soccer ball
+    the classifier names, yet football (before the football head: tennis on the goalkeeper)."""
+    evidence, labels = photos["photos/football_player_kicking_ball.jpg"]
+    assert "football" in labels
+    assert called(evidence) == ["football"]  # measured P 0.99 (threshold 0.5)
+    cap = cv2.VideoCapture(str(EVAL / "clips" / "football_goalkeeper_training.mp4"))
+    ok, image = cap.read()
+    cap.release()
+    assert ok
+    keeper = scorer.evidence([to_working_size(image, 480)])[0]
+    tags = [t.word for t in scorer.score_topics(keeper, [Topic("football", 2013.0)]).topics]
+    assert tags == ["football"]

@@ -1,4 +1,6 @@
-"""What the people in a frame are doing: dance, yoga, running, boxing, basketball, tennis, workout.
+"""What the people in a frame are doing: dance, yoga, running, boxing, basketball, football ...
+
+The heads: dance, yoga, running, boxing, basketball, tennis, workout, football.
 
 ImageNet has no class for an activity, and the gymnastics classes (horizontal bar, parallel
 bars, balance beam) fire on any stretched body: a cartwheel, a dance, a boxer. The activity
@@ -24,7 +26,16 @@ from thumbdesk.ml.faces import Face
 from thumbdesk.ml.people_features import PersonReading, ramp
 from thumbdesk.ml.probe import LinearProbe, load_probe
 
-ACTIVITIES = ("dance", "yoga", "running", "boxing", "basketball", "tennis", "workout")
+ACTIVITIES = (
+    "dance",
+    "yoga",
+    "running",
+    "boxing",
+    "basketball",
+    "tennis",
+    "workout",
+    "football",
+)
 """The probe's heads, in weight-row order: the keys of the evidence map's ``activity`` source."""
 
 
