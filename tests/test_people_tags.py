@@ -101,8 +101,7 @@ def test_a_child_is_not_nearer_the_camera_than_the_grown_ups() -> None:
 
 def test_children_in_front_of_their_parents_stay_children() -> None:
     image = cv2.imread(str(EVAL / "photos" / "family_parents_three_daughters.jpg"))
-    tags = shown(
-        image
-    )  # measured girl, family, child; the daughters' faces 0.96-1.04 of a parent's
+    # measured girl, family, child; the daughters' faces 0.96-1.04 of a parent's
+    tags = shown(image)
     assert "child" in tags or "girl" in tags
     assert "family" in tags

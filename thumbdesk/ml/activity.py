@@ -1,4 +1,4 @@
-"""What the people in a frame are doing: dance, yoga, running, boxing, basketball, football ...
+"""What the people in a frame are doing: dancing, yoga, a workout, a sport (the probe's heads).
 
 The heads: dance, yoga, running, boxing, basketball, tennis, workout, football.
 

@@ -101,13 +101,12 @@ LARGER_THAN_GROWN = (1.25, 1.45)
 GROWN_REFERENCE = 0.75
 """A face read as a child's counts less as far as it is larger than the largest face in its
 frame read surely as a grown-up's (``_age_group`` from GROWN_REFERENCE, a clear face of
-AGE_SURE_PX or more, read by the age probe alone), and not
-at all from 1.45 times its height. A child's head is smaller than a grown-up's (about 0.85-0.9 of
-it at ten): seen larger, it is much nearer the camera, as a grown-up holding the phone is. On the
-top frames of sixteen labelled sets, of the faces read as a child's beside a surely grown one,
-those 1.3 times its height and more belonged to children on 1 item in 8 (young women in
-headscarves and beauty-filtered selfies were the others); children in front of their parents
-were 0.4-1.22."""
+AGE_SURE_PX or more, read by the age probe alone), and not at all from 1.45 times its height.
+A child's head is smaller than a grown-up's (about 0.85-0.9 of it at ten): seen larger, it is
+much nearer the camera, as a grown-up holding the phone is. On the top frames of sixteen
+labelled sets, of the faces read as a child's beside a surely grown one, those 1.3 times its
+height and more belonged to children on 1 item in 8 (young women in headscarves and
+beauty-filtered selfies were the others); children in front of their parents were 0.4-1.22."""
 COUPLE_FACE = (0.08, 0.12)
 """A couple is two grown-ups read clearly as a woman and a man, the subject of their frame: the
 smaller face at least this share of the frame's shorter side, and surely from the second. Every
