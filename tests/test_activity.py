@@ -147,7 +147,7 @@ def test_riders_do_none_of_the_activities_save_a_workout() -> None:
     ridden thing is riding it (an exercise bike still shows a workout)."""
     from thumbdesk.ml.activity import doers
     from thumbdesk.ml.detector import Detection
-    from thumbdesk.ml.people_features import PersonReading
+    from thumbdesk.ml.readings import PersonReading
 
     rider = PersonReading((0.3, 0.2, 0.3, 0.6), 0.9)
     alone = doers(1.0, (rider,), (), ())

@@ -20,8 +20,9 @@ from thumbdesk.core.errors import ModelError
 from thumbdesk.ml import assets
 from thumbdesk.ml.faces import FaceDetector
 from thumbdesk.ml.people import AGE_GROUPS, FACE_FEATURES, PeopleAttributes, age_probe
-from thumbdesk.ml.people_features import FaceReading, features
+from thumbdesk.ml.people_features import features
 from thumbdesk.ml.probe import LinearProbe, load_probe
+from thumbdesk.ml.readings import FaceReading
 
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 KID_WORDS = {"boy", "girl", "child", "baby", "children", "toddler"}

@@ -12,7 +12,8 @@ from thumbdesk.core.topics import default_topics
 from thumbdesk.ml import load_scorer
 from thumbdesk.ml.bodies import MAX_BODIES, bodies_to_read, body_crop
 from thumbdesk.ml.detector import Detection
-from thumbdesk.ml.people_features import FaceReading, PersonReading, features
+from thumbdesk.ml.people_features import features
+from thumbdesk.ml.readings import FaceReading, PersonReading
 from thumbdesk.ml.scorer import Scorer
 
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "clips"

@@ -108,7 +108,8 @@ def test_words_nothing_shows_are_never_tagged() -> None:
 
 def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
     """The plank feature reads the person box's shape in pixels, not in frame fractions."""
-    from thumbdesk.ml.people_features import PersonReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import PersonReading
 
     push_up = PersonReading((0.12, 0.3, 0.8, 0.64), 0.76, frame_aspect=16 / 9)  # 2.2 : 1
     assert features((), (push_up,))["plank"] == pytest.approx(1.0)
@@ -124,7 +125,8 @@ def test_a_person_among_baby_things_is_a_baby_even_found_unsurely() -> None:
     """A baby asleep in a cot is found less surely than someone standing; the classifier's cot
     vouches for it. Without baby things that person is nobody in particular, and a detection
     under OBJECT_LOW is nobody at all."""
-    from thumbdesk.ml.people_features import PersonReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import PersonReading
 
     swaddled = PersonReading((0.04, 0.21, 0.86, 0.68), 0.45, 16 / 9)
     assert features((), (swaddled,), baby_context=0.6)["baby"] == pytest.approx(1.0)
@@ -137,7 +139,8 @@ def test_a_person_among_baby_things_is_a_baby_even_found_unsurely() -> None:
 def test_friends_are_faces_together_not_passers_by() -> None:
     """A group of friends shows two or more clear faces at about the same distance: backs, specks
     in a field and strangers passing behind someone are nobody's friends."""
-    from thumbdesk.ml.people_features import FaceReading, PersonReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading, PersonReading
 
     def people(height: float) -> tuple[PersonReading, ...]:
         return tuple(
@@ -159,7 +162,8 @@ def test_friends_are_faces_together_not_passers_by() -> None:
 def test_players_on_a_pitch_make_football_but_not_bat_games() -> None:
     """Small clearly seen people on a green field in a frame that reads as a ball game; the
     same field with a sure baseball player is baseball or cricket, and a lawn is no pitch."""
-    from thumbdesk.ml.people_features import PersonReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import PersonReading
 
     players = tuple(PersonReading((0.1 + 0.2 * i, 0.5, 0.03, 0.1), 0.7, 16 / 9) for i in range(4))
     assert features((), players, grass=0.8, ball_games=0.3)["pitch"] == pytest.approx(1.0)
@@ -175,7 +179,8 @@ def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:
     The readings are those of real frames (../shared/eval): girl_boy_jumping_on_bed.mp4 at
     4.00 s, two children read as 30 and 35 years old, and man_woman_couple_event.jpg.
     """
-    from thumbdesk.ml.people_features import FaceReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading
 
     children = (
         FaceReading((0.21, 0.28, 0.05, 0.12), 0.86, 64.0, female=0.44, age=30.0),
@@ -194,7 +199,8 @@ def test_two_grown_ups_passing_far_from_the_camera_are_no_couple() -> None:
     0.07 of the height, both read clearly) are not one; the same two readings seen as close as
     a couple's (a third of the height) are. In a 9:16 frame the faces are measured against the
     width, the shorter side."""
-    from thumbdesk.ml.people_features import FaceReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading
 
     def two(height: float) -> tuple[FaceReading, FaceReading]:
         return (
@@ -211,7 +217,8 @@ def test_two_men_celebrating_a_goal_are_no_couple() -> None:
     """Real readings: two footballers' faces (0.24 and 0.17 of the height, read male 0.03 and
     0.18) in a match highlight. No model tells partners from friends; a pair of one gender is
     never called a couple, a woman and a man in the same places is."""
-    from thumbdesk.ml.people_features import FaceReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading
 
     men = (
         FaceReading((0.3, 0.2, 0.15, 0.24), 0.93, 115.0, female=0.03, age=28.0),
@@ -226,7 +233,8 @@ def test_two_men_celebrating_a_goal_are_no_couple() -> None:
 def test_girls_are_named_from_the_gender_model_s_softer_reading_of_children() -> None:
     """Real readings (../shared/eval): the gender model reads girls 0.6-0.8 female, boys as
     surely male as men; family_parents_three_daughters.jpg and family_sitting_on_steps.jpg."""
-    from thumbdesk.ml.people_features import FaceReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading
 
     daughter = FaceReading((0.59, 0.44, 0.12, 0.18), 0.92, 71.0, female=0.72, age=6.8)
     assert features((daughter,))["girl"] == pytest.approx(1.0)
@@ -240,7 +248,8 @@ def test_girls_are_named_from_the_gender_model_s_softer_reading_of_children() ->
 def test_a_small_unsure_face_on_a_clearly_seen_person_is_sure() -> None:
     """Real readings of a silent film (moviepy's chaplin.mp4, 370x270): a 34 px face the face
     detector scores 0.75, in the head of a person the object detector scores 0.62."""
-    from thumbdesk.ml.people_features import FaceReading, PersonReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading, PersonReading
 
     face = FaceReading((0.54, 0.19, 0.05, 0.094), 0.75, 33.7, female=0.12, age=31.8)
     person = PersonReading((0.457, 0.183, 0.206, 0.808), 0.62, frame_aspect=1.37)
@@ -255,7 +264,8 @@ def test_a_small_unsure_face_on_a_clearly_seen_person_is_sure() -> None:
 def test_a_clear_gender_on_a_teenage_face_names_someone() -> None:
     """Between 15 and 18 the age model is unsure whether a face is young: with a clear gender it
     is still a woman or a man, and a girl or a boy as far as it reads young."""
-    from thumbdesk.ml.people_features import FaceReading, features
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading
 
     teen = FaceReading((0.3, 0.2, 0.2, 0.24), 0.95, 98.0, female=0.99, age=16.4)
     out = features((teen,))

@@ -16,7 +16,8 @@ import pytest
 from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.topics import default_topics
 from thumbdesk.ml import load_scorer
-from thumbdesk.ml.people_features import FaceReading, features
+from thumbdesk.ml.people_features import features
+from thumbdesk.ml.readings import FaceReading
 
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 

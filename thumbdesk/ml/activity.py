@@ -23,8 +23,9 @@ import numpy as np
 from thumbdesk.ml import assets
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.faces import Face
-from thumbdesk.ml.people_features import PersonReading, ramp
+from thumbdesk.ml.people_features import ramp
 from thumbdesk.ml.probe import LinearProbe, load_probe
+from thumbdesk.ml.readings import PersonReading
 
 ACTIVITIES = (
     "dance",

@@ -25,8 +25,8 @@ import numpy as np
 from thumbdesk.ml import assets
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.evidence import inside
-from thumbdesk.ml.people_features import FaceReading
 from thumbdesk.ml.probe import LinearProbe, load_probe
+from thumbdesk.ml.readings import FaceReading
 
 HEADS = ("female", "child")
 """The probe's heads: P(a woman or a girl of about 10 and over), P(a child, baby to about 12);

@@ -17,7 +17,7 @@ import numpy as np
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.faces import Face
 from thumbdesk.ml.people import FaceAttributes
-from thumbdesk.ml.people_features import FaceReading, PersonReading
+from thumbdesk.ml.readings import FaceReading, PersonReading
 from thumbdesk.ml.text import TextReading
 
 OBJECT_LOW = 0.35

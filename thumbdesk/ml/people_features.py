@@ -11,7 +11,8 @@ sees more of them. Nothing here runs a model.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from thumbdesk.ml.readings import FaceReading, PersonReading
 
 FEATURES = (
     "person", "woman", "man", "girl", "boy", "child", "baby", "face", "smile",
@@ -137,51 +138,6 @@ each other (0.3) were no selfies. Any ramp from 0.2-0.3 to 0.4-0.5 tags the same
 A mirror selfie (the phone in view, the face small) is not seen."""
 SPECIFIC = ("woman", "man", "girl", "boy", "child", "baby")
 """Features that name who is in view; the generic ``face`` and ``person`` stand back for them."""
-
-
-@dataclass(frozen=True)
-class FaceReading:
-    """One face and what the attribute models read from it (None: not judged)."""
-
-    box: tuple[float, float, float, float]
-    """(x, y, w, h) as fractions of the frame."""
-    score: float
-    """Face detector confidence."""
-    size_px: float
-    """Face height in pixels of the frame the attributes were read on (the analysed copy, or
-    the full-resolution frame when the pipeline read it again for detail)."""
-    female: float | None = None
-    """P(female) from the gender model; None when the face was too small or unclear."""
-    age: float | None = None
-    """Apparent age in years; None when not judged."""
-    smile: float | None = None
-    """P(happy) from the expression model; None unless the face is large and frontal."""
-    groups: tuple[float, ...] | None = None
-    """P(baby), P(child), P(teen) from the age probe (``people.AGE_GROUPS``); None when the
-    age was not judged. The rest is P(grown up)."""
-    frontal: float = 1.0
-    """0..1: how squarely the face is turned to the camera (``faces.Face.symmetry``)."""
-
-
-@dataclass(frozen=True)
-class PersonReading:
-    """One whole person found by the object detector."""
-
-    box: tuple[float, float, float, float]
-    score: float
-    frame_aspect: float = 1.0
-    """Width / height of the frame in pixels: the box's own shape is its w / h times this."""
-    on_furniture: bool = False
-    """The person overlaps a bed, couch or bench the detector found (lying is resting there)."""
-    female: float | None = None
-    """P(female) of a grown person from the body (``ml.bodies``); None when it was not read."""
-    child: float | None = None
-    """P(a child) from the body; None when it was not read."""
-
-    @property
-    def shape(self) -> float:
-        """Width / height of the person's box in pixels (above 1: lying or stretched out)."""
-        return self.box[2] / max(self.box[3], 1e-6) * self.frame_aspect
 
 
 def ramp(value: float, low: float, high: float) -> float:

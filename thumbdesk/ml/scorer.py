@@ -41,9 +41,9 @@ from thumbdesk.ml.people import (
     MAX_JUDGED_FACES,
     PeopleAttributes,
 )
-from thumbdesk.ml.people_features import FaceReading
 from thumbdesk.ml.pose import PoseDetector, pose_view
 from thumbdesk.ml.probe import softmax
+from thumbdesk.ml.readings import FaceReading
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import TextDetector, judge_text
 from thumbdesk.ml.topic_scores import TopicReader
