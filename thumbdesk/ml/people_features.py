@@ -219,10 +219,11 @@ def features(
     adult = young = 0.0
     adults: list[tuple[float, bool]] = []  # (face height, read as a woman) of clear grown-ups
     among_baby_things = ramp(baby_context, *BABY_THINGS)
-    grown_height = _grown_face_height(faces, strengths)
-    for f, s in zip(faces, strengths, strict=True):
-        if f.age is not None:
-            youth, grown, infant = _age_group(f, f.age)
+    groups = [None if f.age is None else _age_group(f, f.age) for f in faces]
+    grown_height = _grown_face_height(faces, strengths, groups)
+    for f, s, group in zip(faces, strengths, groups, strict=True):
+        if group is not None:
+            youth, grown, infant = group
             if grown_height > 0.0:
                 youth *= 1.0 - ramp(f.box[3] / grown_height, *LARGER_THAN_GROWN)
             young, adult = max(young, s * youth), max(adult, s * grown)
@@ -284,16 +285,23 @@ def features(
     return out
 
 
-def _grown_face_height(faces: Sequence[FaceReading], strengths: Sequence[float]) -> float:
-    """Height of the largest clear face read surely as a grown-up's (LARGER_THAN_GROWN), or 0."""
+def _grown_face_height(
+    faces: Sequence[FaceReading],
+    strengths: Sequence[float],
+    groups: Sequence[tuple[float, float, float] | None],
+) -> float:
+    """Height of the largest clear face read surely as a grown-up's (LARGER_THAN_GROWN), or 0.
+
+    ``groups``: each face's ``_age_group`` (None where its age was not judged).
+    """
     return max(
         (
             f.box[3]
-            for f, s in zip(faces, strengths, strict=True)
-            if f.age is not None
+            for f, s, group in zip(faces, strengths, groups, strict=True)
+            if group is not None
             and s >= 0.5
             and f.size_px >= AGE_SURE_PX[1]
-            and _age_group(f, f.age)[1] >= GROWN_REFERENCE
+            and group[1] >= GROWN_REFERENCE
         ),
         default=0.0,
     )
