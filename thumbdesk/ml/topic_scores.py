@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -39,6 +40,7 @@ from thumbdesk.ml.animals import (
     ANIMAL_SET,
     UNCONFIRMED,
     doubt_classifier_animals,
+    named,
     torn_animals,
 )
 from thumbdesk.ml.assets import TextEmbeddings
@@ -194,6 +196,7 @@ class TopicReader:
         far, save that an activity reading counts at most ACTIVITY_COUNTS.
         """
         probs = ev.probs.astype(np.float32)
+        ev = replace(ev, objects=tuple(named(d, ev, probs) for d in ev.objects))
         doing = self._activity.probabilities(probs)[0]
         probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
