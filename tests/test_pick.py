@@ -108,3 +108,15 @@ def test_a_subject_on_plain_sky_is_compared_by_the_subject(core_results):
         same_shot = plane[i].shot == plane[j].shot
         limit = config.same_shot_distance if same_shot else config.duplicate_distance
         assert distance[i, j] >= limit, (plane[i].frame.time_s, plane[j].frame.time_s)
+
+
+def test_the_cli_summary_counts_one_candidate_in_the_singular(core_results):
+    """``thumbdesk pick`` printed "1 candidates" for a one-shot clip's single candidate."""
+    from dataclasses import replace
+
+    from thumbdesk.commands.pick import summary_line
+
+    result = core_results("bikes.mp4")
+    assert len(result.candidates) > 1
+    assert f", {len(result.candidates)} candidates, " in summary_line(result)
+    assert ", 1 candidate, " in summary_line(replace(result, candidates=result.candidates[:1]))

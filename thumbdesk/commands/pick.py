@@ -125,6 +125,8 @@ def process_one(
 
 def summary_line(result: PipelineResult) -> str:
     """One line about a video's pick: frame, score, top tags, candidates, time and device."""
+    from thumbdesk.core.report import count_candidates
+
     best = result.best
     if best is None:
         return f"{Path(result.video.path).name}: no candidate"
@@ -132,7 +134,7 @@ def summary_line(result: PipelineResult) -> str:
     flag = " (flagged: best effort)" if best.flagged else ""
     return (
         f"{Path(result.video.path).name}: frame {best.frame.index} at {best.frame.time_s:.2f}s, "
-        f"score {best.score:.2f} [{tags}]{flag}, {len(result.candidates)} candidates, "
+        f"score {best.score:.2f} [{tags}]{flag}, {count_candidates(len(result.candidates))}, "
         f"{result.timings_s.get('total', 0.0):.2f}s on {result.device}"
     )
 

@@ -76,11 +76,6 @@ def bgr_to_qimage(image: np.ndarray) -> QImage:
     return qimage.copy()
 
 
-def count_candidates(n: int) -> str:
-    """A count of candidates in words: "1 candidate", "3 candidates"."""
-    return f"{n} candidate{'s' if n != 1 else ''}"
-
-
 def format_time(seconds: float) -> str:
     """0:03.25 style timestamp."""
     minutes, secs = divmod(max(0.0, seconds), 60.0)

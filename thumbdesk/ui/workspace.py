@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from thumbdesk.core.report import count_candidates
 from thumbdesk.core.types import Candidate, PipelineResult, Rejection, VideoInfo
 from thumbdesk.ui.candidate_delegate import CandidateDelegate
 from thumbdesk.ui.candidate_model import (
     CandidateModel,
-    count_candidates,
     flag_text,
     format_time,
 )
