@@ -89,6 +89,7 @@ def test_detail_line_is_plain_text_and_bars_explain_themselves(qtbot, analysed) 
         else:
             assert f"shot of {size} similar frames" in text
         assert "1 similar frames" not in text
+        assert "(s)" not in text  # "2 face(s)" read as a form, not a sentence
     tip = preview.bars.toolTip()
     assert all(name in tip for name in ("Quality", "Representativeness", "Popularity"))
     assert "% of the score" in tip

@@ -28,6 +28,7 @@ from thumbdesk.commands.pick_inputs import (
 from thumbdesk.core.errors import ExportError, ThumbDeskError
 from thumbdesk.core.formats import VIDEO_SUFFIXES
 from thumbdesk.core.types import ExportRequest
+from thumbdesk.core.words import count_candidates
 
 if TYPE_CHECKING:
     from thumbdesk.core.model_api import FrameScorer
@@ -125,8 +126,6 @@ def process_one(
 
 def summary_line(result: PipelineResult) -> str:
     """One line about a video's pick: frame, score, top tags, candidates, time and device."""
-    from thumbdesk.core.report import count_candidates
-
     best = result.best
     if best is None:
         return f"{Path(result.video.path).name}: no candidate"

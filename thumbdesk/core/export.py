@@ -35,6 +35,7 @@ from thumbdesk.core.formats import IMAGE_FORMATS
 from thumbdesk.core.presets import ALL_SIZES, PRESETS, ExportPreset
 from thumbdesk.core.title import draw_title
 from thumbdesk.core.types import Adjustments, ExportRequest, TitleStyle
+from thumbdesk.core.words import exist_or_exists
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +334,9 @@ def export_all_sizes(
     if not overwrite:
         taken = [p.name for p in paths.values() if p.exists()]
         if taken:
-            raise ExportError(f"{', '.join(taken)} already exist(s); choose another name")
+            raise ExportError(
+                f"{', '.join(taken)} already {exist_or_exists(len(taken))}; choose another name"
+            )
     encoded = {}
     for name, path in paths.items():  # every encode before the first write
         pixels = render(

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.core.types import Candidate
+from thumbdesk.core.words import count_of
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def plan(
         or b[1] + b[3] > top + crop_h + 1
     ]
     if cut and centre is None:
-        return Reframe("fit", whole, f"a crop would cut {len(cut)} subject(s)")
+        return Reframe("fit", whole, f"a crop would cut {count_of(len(cut), 'subject')}")
     return Reframe("crop", (left, top, crop_w, crop_h), "subjects inside" if boxes else "")
 
 

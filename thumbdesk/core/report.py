@@ -14,12 +14,6 @@ from thumbdesk.core import bars
 from thumbdesk.core.reframe import Reframe
 from thumbdesk.core.types import Candidate, PipelineResult
 
-
-def count_candidates(n: int) -> str:
-    """A count of candidates in words: "1 candidate", "3 candidates" (the window and the CLI)."""
-    return f"{n} candidate{'s' if n != 1 else ''}"
-
-
 REPORT_VERSION = 1
 
 

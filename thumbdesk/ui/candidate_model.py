@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage
 
 from thumbdesk.core.types import Candidate
+from thumbdesk.core.words import count_of
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +208,7 @@ class CandidateModel(QAbstractListModel):
             f"<b>#{rank}</b> at {format_time(cand.frame.time_s)} (frame {cand.frame.index})",
             f"score {cand.score:.2f}: quality {b.quality:.2f}, "
             f"representativeness {b.representativeness:.2f}, popularity {b.popularity:.2f}",
-            f"shot of {cand.cluster_size} similar frame(s)",
+            f"shot of {count_of(cand.cluster_size, 'similar frame')}",
         ]
         if cand.topics.topics:
             tags = ", ".join(f"{t.word} {t.score:.2f}" for t in cand.topics.topics)

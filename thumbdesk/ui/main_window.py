@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from thumbdesk.core.formats import video_file_filter
 from thumbdesk.core.model_api import FrameScorer
-from thumbdesk.core.report import count_candidates
 from thumbdesk.core.types import PipelineConfig, PipelineResult, VideoInfo
+from thumbdesk.core.words import count_candidates
 from thumbdesk.ui import jobs, workers
 from thumbdesk.ui.creator_actions import CreatorActions
 from thumbdesk.ui.error_dialog import show_error

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from thumbdesk.core.report import count_candidates
+from thumbdesk.core.words import count_candidates
 
 
 class RunBanner(QFrame):

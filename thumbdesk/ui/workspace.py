@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from thumbdesk.core.report import count_candidates
 from thumbdesk.core.types import Candidate, PipelineResult, Rejection, VideoInfo
+from thumbdesk.core.words import count_candidates, count_of
 from thumbdesk.ui.candidate_delegate import CandidateDelegate
 from thumbdesk.ui.candidate_model import (
     CandidateModel,
@@ -350,7 +350,7 @@ class Workspace(QWidget):
         )
         detail = f"Score {cand.score * 100:.0f} · {shot}"
         if cand.topics.faces:
-            detail += f" · {cand.topics.faces} face(s)"
+            detail += f" · {count_of(cand.topics.faces, 'face')}"
         if cand.flagged:
             detail += f" · {flag_text(cand)}"
         self.preview.show_frame(
