@@ -236,3 +236,14 @@ def test_alternates_are_spread_in_time_and_never_worse_flagged() -> None:
     times = [0.0] + [m.frame.time_s for m in chosen]
     assert len(chosen) == 3 and 99 not in [m.frame.index for m in chosen]
     assert all(abs(a - b) >= clear_faces.MIN_APART_S for a in times for b in times if a != b)
+
+
+def test_a_broad_smile_outweighs_eyes_a_little_wider_open() -> None:
+    """Measured on a selfie video: mid-word with a raised eyebrow (eyes 0.64, smile 0.26)
+    against her own broad smile a few seconds on (eyes 0.44, smile 1.0, a little less frontal
+    and sharp). The smile is the clearer picture, by more than MARGIN."""
+    talking = _view(eyes=0.64, smile=0.26, symmetry=0.95, sharpness=2036.0)
+    smiling = _view(eyes=0.44, smile=1.0, symmetry=0.88, sharpness=1849.0)
+    mine, theirs = judge([talking, smiling])
+    assert "no smile" in mine.flaws and theirs.flaws == ()
+    assert theirs.clarity >= mine.clarity + clear_faces.MARGIN
