@@ -276,6 +276,27 @@ def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, ob
     assert ft.subject_box is not None
 
 
+def test_a_smile_read_on_the_main_face_raises_its_quality(
+    scorer: Scorer, evidence: dict[str, object]
+) -> None:
+    """A smiling face is the better thumbnail: where the expression model read the main face,
+    its P(happy) makes ``faces.SMILE_SHARE`` of the face quality; unread, nothing changes."""
+    from thumbdesk.ml.evidence import Evidence
+    from thumbdesk.ml.faces import SMILE_SHARE, face_quality
+
+    ev = evidence["person"]
+    assert isinstance(ev, Evidence) and ev.faces and len(ev.readings) == len(ev.faces)
+    main = ev.faces[0]
+    plain = face_quality(main)
+    assert face_quality(main, 1.0) > face_quality(main, 0.0)
+    assert face_quality(main, 0.0) == pytest.approx((1.0 - SMILE_SHARE) * plain)
+    unread = replace(ev, readings=tuple(replace(r, smile=None) for r in ev.readings))
+    assert scorer.score_topics(unread, default_topics()).face_quality == pytest.approx(plain)
+    smiling = replace(ev, readings=tuple(replace(r, smile=1.0) for r in ev.readings))
+    ft = scorer.score_topics(smiling, default_topics())
+    assert ft.face_quality == pytest.approx((1.0 - SMILE_SHARE) * plain + SMILE_SHARE)
+
+
 @pytest.mark.parametrize(
     ("photo", "expected", "absent"),
     [

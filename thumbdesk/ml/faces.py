@@ -310,8 +310,18 @@ def face_view(face: Face, smile: float | None = None) -> FaceView:
     return FaceView(face.box, face.score, face.sharpness, face.symmetry, face.eyes, smile)
 
 
-def face_quality(face: Face) -> float:
-    """0..1 for how well a face is shown: size, sharpness, frontal pose, confidence, centred."""
+SMILE_SHARE = 0.15
+"""Share of a face's quality that its smile makes where the expression model read it (a large
+frontal face): a smiling face is the better thumbnail. On the fresh results of eighteen
+labelled sets (201 clips with marked moments) it moved four picks: a couple kissing to the
+marked best moment, a man at his birthday cake to his smile, two within their good moments."""
+
+
+def face_quality(face: Face, smile: float | None = None) -> float:
+    """0..1 for how well a face is shown: size, sharpness, frontal pose, confidence, centred.
+
+    ``smile``: P(happy) where the expression model read the face; it makes SMILE_SHARE.
+    """
     size = float(np.clip(face.box[3] / 0.25, 0.0, 1.0)) ** 0.5  # a quarter of the height is ideal
     pixels = float(np.clip((face.size_px - 20) / 60, 0.0, 1.0))
     sharp = float(np.clip(face.sharpness / 150.0, 0.0, 1.0))
@@ -330,4 +340,5 @@ def face_quality(face: Face) -> float:
         else 1.0
     )  # a half face at the border
     q = 0.3 * size + 0.15 * pixels + 0.25 * sharp + 0.15 * face.symmetry + 0.15 * conf
-    return float(np.clip(q * centred * edge, 0.0, 1.0))
+    shown = float(np.clip(q * centred * edge, 0.0, 1.0))
+    return shown if smile is None else (1.0 - SMILE_SHARE) * shown + SMILE_SHARE * smile
