@@ -57,6 +57,17 @@ class Evidence:
     read (no judged face)."""
 
     @property
+    def smiles(self) -> tuple[float | None, ...]:
+        """Each face's P(happy), in the faces' order.
+
+        None where the expression model did not read it, or the readings do not follow the
+        faces one by one.
+        """
+        if len(self.readings) != len(self.faces):
+            return (None,) * len(self.faces)
+        return tuple(r.smile for r in self.readings)
+
+    @property
     def persons(self) -> tuple[PersonReading, ...]:
         """The detector's people."""
         furniture = [d.box for d in self.objects if d.label in RESTING_PLACES]

@@ -176,9 +176,7 @@ class Scorer:
     def faces_in(self, evidence: Any) -> tuple[FaceView, ...]:
         """The faces of a frame's evidence, largest first (``core.model_api.FaceLooker``)."""
         ev: Evidence = evidence
-        read = len(ev.readings) == len(ev.faces)  # one reading per face, in the faces' order
-        smiles = [r.smile for r in ev.readings] if read else [None] * len(ev.faces)
-        return tuple(face_view(f, s) for f, s in zip(ev.faces, smiles, strict=True))
+        return tuple(face_view(f, s) for f, s in zip(ev.faces, ev.smiles, strict=True))
 
     def find_faces(self, images: Sequence[np.ndarray]) -> list[tuple[FaceView, ...]]:
         """The faces of upright BGR images, found by the face detector alone.

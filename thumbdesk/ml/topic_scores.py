@@ -264,7 +264,7 @@ class TopicReader:
             popularity=round(popularity, 6),
             topics=shown,
             faces=len(ev.faces),
-            face_quality=face_quality(main, _smile_of(ev)) if main else None,
+            face_quality=face_quality(main, ev.smiles[0]) if main else None,
             subject_box=subject or _object_box(ev, table, tags),
             subject_boxes=subject_boxes(ev) + _tagged_objects(ev, table, tags),
             text=text,
@@ -309,12 +309,6 @@ def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
 def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
     """(n,) each word's strongest weighted value of a keyed source (people features, styles)."""
     return np.array([max([w * values[k] for k, w in d.items()] + [0.0]) for d in per_word])
-
-
-def _smile_of(ev: Evidence) -> float | None:
-    """P(happy) of the frame's main face, where the expression model read it."""
-    read = len(ev.readings) == len(ev.faces)  # one reading per face, in the faces' order
-    return ev.readings[0].smile if read and ev.readings else None
 
 
 def _has_subject(ev: Evidence) -> bool:
