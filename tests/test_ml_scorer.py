@@ -170,6 +170,10 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     running_cat = probs(cougar=0.15, tabby_cat=0.15, lynx=0.1, kit_fox=0.1, Beagle=0.15)
     renamed = certainty(running_cat, replace(dog, score=0.66))
     assert renamed["cat"] >= TAG_MIN and renamed["dog"] < TAG_MIN
+    # and the reframing keeps the box of the "cat" it shows
+    seen = Evidence(running_cat, objects=(replace(dog, score=0.66),), frame_aspect=9 / 16)
+    shown = scorer.score_topics(seen, [Topic("dog", 7230.0), Topic("cat", 6800.0)])
+    assert [t.word for t in shown.topics] == ["cat"] and dog.box in shown.subject_boxes
 
 
 def test_a_face_on_a_dog_is_no_persons() -> None:

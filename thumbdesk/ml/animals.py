@@ -120,6 +120,16 @@ def named(det: Detection, ev: Evidence, probs: np.ndarray) -> Detection:
     return det
 
 
+def with_kinds_named(ev: Evidence) -> Evidence:
+    """``ev`` with each detected dog or cat under the kind the classifier reads (``named``).
+
+    Idempotent: a renamed animal reads as its new kind, so naming again changes nothing.
+    """
+    probs = ev.probs.astype(np.float32)
+    objects = tuple(named(d, ev, probs) for d in ev.objects)
+    return ev if objects == ev.objects else replace(ev, objects=objects)
+
+
 def torn_animals(objects: Sequence[Detection]) -> list[Detection]:
     """Animal detections the detector cannot decide on (TORN).
 

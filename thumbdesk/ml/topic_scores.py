@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -40,8 +39,8 @@ from thumbdesk.ml.animals import (
     ANIMAL_SET,
     UNCONFIRMED,
     doubt_classifier_animals,
-    named,
     torn_animals,
+    with_kinds_named,
 )
 from thumbdesk.ml.assets import TextEmbeddings
 from thumbdesk.ml.detector import SCORE_THRESHOLD
@@ -195,8 +194,8 @@ class TopicReader:
         The certainty that the frame shows each word of the table; it counts in popularity as
         far, save that an activity reading counts at most ACTIVITY_COUNTS.
         """
+        ev = with_kinds_named(ev)
         probs = ev.probs.astype(np.float32)
-        ev = replace(ev, objects=tuple(named(d, ev, probs) for d in ev.objects))
         doing = self._activity.probabilities(probs)[0]
         probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
@@ -245,7 +244,7 @@ class TopicReader:
 
     def score_topics(self, evidence: Any, topics: Sequence[Topic]) -> FrameTopics:
         """Topic scores, tags and popularity for one frame's cached evidence (cheap)."""
-        ev: Evidence = evidence
+        ev: Evidence = with_kinds_named(evidence)  # the tagged cat's box is the renamed dog's
         words = tuple(t.word for t in topics)
         main = ev.faces[0] if ev.faces else None
         subject = subject_box(main) if main else person_box(ev)
