@@ -52,7 +52,7 @@ from thumbdesk.ml.evidence import (
 )
 from thumbdesk.ml.faces import face_quality
 from thumbdesk.ml.located import located_objects
-from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
+from thumbdesk.ml.people_features import FEATURES, GENDER_SHOWN, SPECIFIC, features
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
@@ -192,16 +192,17 @@ class TopicReader:
         """Each word's certainty and how far it counts in popularity, both (n,) in [0, 1].
 
         The certainty that the frame shows each word of the table; it counts in popularity as
-        far, save that an activity reading counts at most ACTIVITY_COUNTS.
+        far, save that an activity reading counts at most ACTIVITY_COUNTS, and a face's gender
+        as its reading is clear by GENDER_CLEAR where it is shown from GENDER_SHOWN.
         """
         ev = with_kinds_named(ev)
         probs = ev.probs.astype(np.float32)
         doing = self._activity.probabilities(probs)[0]
         probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
-        people = features(
-            ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games, ev.frame_aspect
-        )
+        read = (ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games, ev.frame_aspect)
+        people = features(*read)
+        said = features(*read, gender_clear=GENDER_SHOWN)  # shown from a looser gender ramp
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = torn_animals(ev.objects)
@@ -228,17 +229,13 @@ class TopicReader:
             name: float(doer[k]) * self._activity.certainty(float(p), k, TAG_MIN)
             for k, (name, p) in enumerate(zip(ACTIVITIES, doing, strict=True))
         }
-        parts = [
-            classes,
-            zero_shot,
-            objects,
-            _keyed_part(table.map.people, people),
-            _keyed_part(table.map.style, styles),
-        ]
+        parts = [classes, zero_shot, objects, _keyed_part(table.map.style, styles)]
         activity = _keyed_part(table.map.activity, activities)
         # how far none of the other evidence shows each word (its noisy-OR's complement)
         unseen = np.prod([1.0 - p for p in parts], axis=0)
-        shown = _certain(unseen * (1.0 - activity), table.map.never)
+        unshown = unseen * (1.0 - _keyed_part(table.map.people, said))
+        unseen *= 1.0 - _keyed_part(table.map.people, people)
+        shown = _certain(unshown * (1.0 - activity), table.map.never)
         counted = _certain(unseen * (1.0 - np.minimum(activity, ACTIVITY_COUNTS)), table.map.never)
         return shown, counted
 
