@@ -125,12 +125,11 @@ def test_an_unsure_gender_is_shown_but_does_not_lift_the_frame() -> None:
     from thumbdesk.core.types import Topic
     from thumbdesk.ml.evidence import Evidence
     from thumbdesk.ml.faces import Face
-    from thumbdesk.ml.people_features import GENDER_SHOWN
     from thumbdesk.ml.topic_scores import TAG_MIN
 
     box = (0.35, 0.2, 0.3, 0.4)
     unsure = FaceReading(box, 0.95, 150.0, female=0.32, age=30.0, groups=(0.0, 0.02, 0.05))
-    assert features((unsure,), gender_clear=GENDER_SHOWN)["man"] >= TAG_MIN
+    assert features((unsure,), shown=True)["man"] >= TAG_MIN
     assert features((unsure,))["man"] < TAG_MIN
     scorer = load_scorer("cpu")
     face = Face(box=box, score=0.95, size_px=150.0, sharpness=100.0, symmetry=0.9)

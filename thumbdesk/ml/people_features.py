@@ -61,7 +61,7 @@ it also took for a 39-year-old (a woman's nearest reading was 0.35), so the ramp
 0.4 / 0.6 rather than 0.35 / 0.65: a man of 0.2 is named, a woman of 0.35 is not called a man."""
 
 GENDER_SHOWN = (0.2, 0.5)
-"""The same for showing a gender as a tag (``features(gender_clear=...)``): said from the same
+"""The same for showing a gender as a tag (``features(shown=True)``): said from the same
 point, in full from 0.25 / 0.75. Of the clear grown-up faces on the rank-1 frames of nineteen
 labelled sets whose items are labelled a woman or a man (not both), those read between 0.25
 and 0.4, or 0.6 and 0.75, were right 13 times in 13. Popularity still counts a gender as
@@ -216,7 +216,7 @@ def features(
     ball_games: float = 0.0,
     bat_games: float = 0.0,
     frame_aspect: float = 1.0,
-    gender_clear: tuple[float, float] = GENDER_CLEAR,
+    shown: bool = False,
 ) -> dict[str, float]:
     """Every feature of FEATURES for one frame, in [0, 1].
 
@@ -226,8 +226,8 @@ def features(
     ``ball_games`` and ``bat_games`` (the classifier's mass on things of ball games, and of
     bat games among them) make people football players on a pitch (``players_on_pitch``);
     ``frame_aspect`` (width / height) measures faces against the frame's shorter side;
-    ``gender_clear`` is the ramp from which a face's gender is said (GENDER_CLEAR, or the
-    looser GENDER_SHOWN for tags).
+    ``shown``: the features as tags show them, a face's gender said from GENDER_SHOWN rather
+    than GENDER_CLEAR.
     """
     out = dict.fromkeys(FEATURES, 0.0)
     strengths = [face_strength(f, persons) for f in faces]
@@ -249,7 +249,7 @@ def features(
             out["child"] = max(out["child"], s * youth)
             out["baby"] = max(out["baby"], s * infant)
             if f.female is not None:
-                clear = ramp(abs(f.female - 0.5) * 2.0, *gender_clear)
+                clear = ramp(abs(f.female - 0.5) * 2.0, *(GENDER_SHOWN if shown else GENDER_CLEAR))
                 # a grown-up for a couple only when read clearly: the age model takes
                 # children for adults, and children leave the gender model unsure
                 if s * grown * clear >= 0.5:

@@ -52,7 +52,7 @@ from thumbdesk.ml.evidence import (
 )
 from thumbdesk.ml.faces import face_quality
 from thumbdesk.ml.located import located_objects
-from thumbdesk.ml.people_features import FEATURES, GENDER_SHOWN, SPECIFIC, features
+from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
@@ -202,7 +202,7 @@ class TopicReader:
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
         read = (ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games, ev.frame_aspect)
         people = features(*read)
-        said = features(*read, gender_clear=GENDER_SHOWN)  # shown from a looser gender ramp
+        said = features(*read, shown=True)  # shown from a looser gender ramp
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = torn_animals(ev.objects)
