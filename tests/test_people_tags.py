@@ -138,3 +138,15 @@ def test_an_unsure_gender_is_shown_but_does_not_lift_the_frame() -> None:
     topics = [Topic("man", 4200.0)]
     assert [t.word for t in scorer.score_topics(ev, topics).topics] == ["man"]
     assert scorer.topics._certainties(ev, scorer.topics._table(("man",)))[1][0] < TAG_MIN
+
+
+def test_a_child_s_unsure_gender_is_shown_as_girl_or_boy() -> None:
+    """A child's face read 0.55 female or 0.62 male: shown as "girl" or "boy" (GIRL_SHOWN,
+    BOY_SHOWN; girls read 0.56-0.63 on the labelled sets' rank-1 frames), counted as before."""
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    kid = (0.05, 0.9, 0.0)  # the age probe: a child's face
+    girl = FaceReading((0.3, 0.2, 0.3, 0.4), 0.95, 150.0, female=0.55, age=7.0, groups=kid)
+    boy = FaceReading(girl.box, 0.95, 150.0, female=0.38, age=7.0, groups=kid)
+    assert features((girl,), shown=True)["girl"] >= TAG_MIN > features((girl,))["girl"]
+    assert features((boy,), shown=True)["boy"] >= TAG_MIN > features((boy,))["boy"]
