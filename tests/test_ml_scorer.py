@@ -170,6 +170,11 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     running_cat = probs(cougar=0.15, tabby_cat=0.15, lynx=0.1, kit_fox=0.1, Beagle=0.15)
     renamed = certainty(running_cat, replace(dog, score=0.66))
     assert renamed["cat"] >= TAG_MIN and renamed["dog"] < TAG_MIN
+    # a black Great Dane in a studio, a horse to the detector (0.64), is all dog to the classifier
+    dane = probs(Great_Dane=0.33, Labrador_Retriever=0.23, Weimaraner=0.07)
+    horse = Detection("horse", 0.64, (0.2, 0.1, 0.6, 0.85))
+    big_dog = certainties_of(scorer, [Topic("dog", 7230.0), Topic("horse", 1900.0)], dane, horse)
+    assert big_dog["dog"] >= TAG_MIN and big_dog["horse"] < TAG_MIN
     # and the reframing keeps the box of the "cat" it shows
     seen = Evidence(running_cat, objects=(replace(dog, score=0.66),), frame_aspect=9 / 16)
     shown = scorer.score_topics(seen, [Topic("dog", 7230.0), Topic("cat", 6800.0)])
