@@ -61,6 +61,8 @@ FACE_FEATURES = 256
 
 EMOTIONS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 """Order of FaceAttributes.emotions (FER-2013 classes)."""
+HAPPY = EMOTIONS.index("happy")
+"""Where P(happy), a smile, sits among the EMOTIONS."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class FaceAttributes:
     @property
     def happy(self) -> float | None:
         """P(happy): a smile; None when the expression was not judged."""
-        return None if self.emotions is None else self.emotions[EMOTIONS.index("happy")]
+        return None if self.emotions is None else self.emotions[HAPPY]
 
 
 @cache
@@ -135,7 +137,7 @@ class PeopleAttributes:
         h = image.shape[0]
         judged = judged_faces(faces, max_faces)
         gendered = [i for i, f in enumerate(faces) if i in judged and f.box[3] * h >= GENDER_MIN_PX]
-        expressive = [i for i, f in enumerate(faces) if i in judged and expressive_face(f, h)]
+        expressive = expressive_faces(faces, judged, h)
         female: dict[int, float] = {}
         age: dict[int, tuple[float, float]] = {}
         groups: dict[int, tuple[float, ...]] = {}
@@ -175,16 +177,14 @@ class PeopleAttributes:
         """P(happy) of each of ``faces`` (found in this BGR frame), in their order.
 
         Only the expression model runs, on the ``MAX_JUDGED_FACES`` largest faces that are
-        large and frontal enough (``expressive_face``); the others get None.
+        large and frontal enough (``expressive_faces``); the others get None.
         """
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-        h = image.shape[0]
         judged = judged_faces(faces, MAX_JUDGED_FACES)
-        expressive = [i for i, f in enumerate(faces) if i in judged and expressive_face(f, h)]
-        happy = EMOTIONS.index("happy")
+        expressive = expressive_faces(faces, judged, image.shape[0])
         read = self._expressions(image, [faces[i] for i in expressive]) if expressive else []
-        found = {i: e[happy] for i, e in zip(expressive, read, strict=True)}
+        found = {i: e[HAPPY] for i, e in zip(expressive, read, strict=True)}
         return tuple(found.get(i) for i in range(len(faces)))
 
     def _expressions(self, image: np.ndarray, faces: Sequence[Face]) -> list[tuple[float, ...]]:
@@ -205,6 +205,12 @@ def judged_faces(faces: Sequence[Face], max_faces: int) -> set[int]:
     return set(sorted(seen, key=lambda i: -faces[i].box[3])[:max_faces])
 
 
-def expressive_face(face: Face, frame_height: int) -> bool:
-    """Whether a face is large and frontal enough for the expression model."""
-    return face.box[3] * frame_height >= EMOTION_MIN_PX and face.symmetry >= EMOTION_MIN_SYMMETRY
+def expressive_faces(faces: Sequence[Face], judged: set[int], frame_height: int) -> list[int]:
+    """Indices of the ``judged`` faces large and frontal enough for the expression model."""
+    return [
+        i
+        for i, f in enumerate(faces)
+        if i in judged
+        and f.box[3] * frame_height >= EMOTION_MIN_PX
+        and f.symmetry >= EMOTION_MIN_SYMMETRY
+    ]
