@@ -115,8 +115,8 @@ def named(det: Detection, ev: Evidence, probs: np.ndarray) -> Detection:
     animals = float(probs[ANIMAL_CLASSES].sum())
     if animals < ANIMALS_SEEN:
         return det
-    canids = float(probs[KIN["dog"][0] : KIN["dog"][1] + 1].sum()) / animals
-    felids = float(probs[FELIDS[0] : FELIDS[1] + 1].sum()) / animals
+    canids = _mass(probs, KIN["dog"]) / animals
+    felids = _mass(probs, FELIDS) / animals
     if det.label == "dog" and felids - canids >= CAT_OVER_DOG:
         return replace(det, label="cat")
     if det.label != "dog" and canids >= DOG_SHARE:
@@ -124,8 +124,13 @@ def named(det: Detection, ev: Evidence, probs: np.ndarray) -> Detection:
     return det
 
 
+def _mass(probs: np.ndarray, span: tuple[int, int]) -> float:
+    """The classifier's probability on the ImageNet classes ``span`` (first, last, inclusive)."""
+    return float(probs[span[0] : span[1] + 1].sum())
+
+
 def with_kinds_named(ev: Evidence) -> Evidence:
-    """``ev`` with each detected dog or cat under the kind the classifier reads (``named``).
+    """``ev`` with each detected animal under the kind the classifier reads (``named``).
 
     Idempotent: a renamed animal reads as its new kind, so naming again changes nothing.
     """
@@ -185,7 +190,7 @@ def agreement(det: Detection, ev: Evidence, probs: np.ndarray) -> float:
         out = ramp(animals, *SILENT)
     kind = KIN.get(det.label)
     if kind is not None and animals >= ANIMALS_SEEN:
-        kin = float(probs[kind[0] : kind[1] + 1].sum())
+        kin = _mass(probs, kind)
         out = min(out, ramp(kin / animals, *KIN_SHARE))
     return out
 

@@ -185,7 +185,7 @@ class TopicReader:
     def certainties(self, evidence: Any, topics: Sequence[Topic]) -> dict[str, float]:
         """Every topic word's certainty in [0, 1], shown as a tag or not (for evaluation)."""
         words = tuple(t.word for t in topics)
-        scores, _ = self._certainties(evidence, self._table(words))
+        scores, _ = self._certainties(with_kinds_named(evidence), self._table(words))
         return {w: float(v) for w, v in zip(words, scores, strict=True)}
 
     def _certainties(self, ev: Evidence, table: _TopicTable) -> tuple[np.ndarray, np.ndarray]:
@@ -193,9 +193,9 @@ class TopicReader:
 
         The certainty that the frame shows each word of the table; it counts in popularity as
         far, save that an activity reading counts at most ACTIVITY_COUNTS, and a face's gender
-        as its reading is clear by GENDER_CLEAR where it is shown from GENDER_SHOWN.
+        as its reading is clear by GENDER_CLEAR where it is shown from GENDER_SHOWN. ``ev`` has
+        its animals named already (``animals.with_kinds_named``, once per frame by the caller).
         """
-        ev = with_kinds_named(ev)
         probs = ev.probs.astype(np.float32)
         doing = self._activity.probabilities(probs)[0]
         probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
@@ -278,7 +278,7 @@ class TopicReader:
         if not words or not evidences:
             return [() for _ in evidences]
         table = self._table(words)
-        own = np.array([self._certainties(ev, table)[0] for ev in evidences])
+        own = np.array([self._certainties(with_kinds_named(ev), table)[0] for ev in evidences])
         support = np.percentile(own, SHOT_SUPPORT, axis=0)  # a lone frame's own certainties
         return [
             _frame_tags(ev, np.maximum(alone, support), table)[1]
