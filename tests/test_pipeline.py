@@ -77,6 +77,21 @@ def test_fog_clip_returns_flagged_best_effort_candidates_and_says_so(core_result
     assert any("No frame passed the quality filters" in w for w in result.warnings)
 
 
+def test_the_best_effort_warning_counts_in_words(core_results):
+    """One sharp frame among the fog clip's uniform ones: the warning read "Only 1 frame(s)
+    passed"; it says "1 frame" and how many more are offered, as a sentence."""
+    from thumbdesk.core import quality
+    from thumbdesk.core.grouping import Sampled
+    from thumbdesk.core.pipeline import _filter
+
+    fog = [c.frame for c in core_results("moviepy_sintel_fog.mp4").candidates]
+    sharp = core_results("bikes.mp4").candidates[0].frame
+    sampled = [Sampled(f, quality.measure(f.image)) for f in [sharp, *fog]]
+    _, warnings = _filter(sampled, PipelineConfig())
+    assert warnings and warnings[0].startswith("Only 1 frame passed the quality filters (")
+    assert "2 more are offered as flagged best-effort candidates." in warnings[0]
+
+
 @pytest.mark.parametrize(
     "name", ["moviepy_big_buck_bunny_0_30.webm", "bikes.mp4", "katna_elephants_dream.mp4"]
 )

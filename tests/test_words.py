@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thumbdesk.core.words import count_candidates, count_of, exist_or_exists
+from thumbdesk.core.words import agree, count_candidates, count_of
 
 
 def test_counts_are_singular_only_for_one() -> None:
@@ -10,5 +10,5 @@ def test_counts_are_singular_only_for_one() -> None:
     assert count_of(2, "face") == "2 faces"
     assert count_of(0, "subject") == "0 subjects"
     assert count_candidates(1) == "1 candidate" and count_candidates(12) == "12 candidates"
-    assert f"a.jpg already {exist_or_exists(1)}" == "a.jpg already exists"
-    assert f"a.jpg, b.jpg already {exist_or_exists(2)}" == "a.jpg, b.jpg already exist"
+    assert f"a.jpg already {agree(1, 'exists', 'exist')}" == "a.jpg already exists"
+    assert f"a.jpg, b.jpg already {agree(2, 'exists', 'exist')}" == "a.jpg, b.jpg already exist"

@@ -35,7 +35,7 @@ from thumbdesk.core.formats import IMAGE_FORMATS
 from thumbdesk.core.presets import ALL_SIZES, PRESETS, ExportPreset
 from thumbdesk.core.title import draw_title
 from thumbdesk.core.types import Adjustments, ExportRequest, TitleStyle
-from thumbdesk.core.words import exist_or_exists
+from thumbdesk.core.words import agree
 
 logger = logging.getLogger(__name__)
 
@@ -334,9 +334,8 @@ def export_all_sizes(
     if not overwrite:
         taken = [p.name for p in paths.values() if p.exists()]
         if taken:
-            raise ExportError(
-                f"{', '.join(taken)} already {exist_or_exists(len(taken))}; choose another name"
-            )
+            are = agree(len(taken), "exists", "exist")
+            raise ExportError(f"{', '.join(taken)} already {are}; choose another name")
     encoded = {}
     for name, path in paths.items():  # every encode before the first write
         pixels = render(

@@ -40,6 +40,7 @@ from thumbdesk.core.types import (
     Topic,
     VideoInfo,
 )
+from thumbdesk.core.words import agree, count_of
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +104,13 @@ def _filter(sampled: list[Sampled], config: PipelineConfig) -> tuple[list[Sample
     summary = ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
     if passing and top_up:
         warnings.append(
-            f"Only {len(passing)} frame(s) passed the quality filters ({summary}); "
-            f"{len(top_up)} more are offered as flagged best-effort candidates."
+            f"Only {count_of(len(passing), 'frame')} passed the quality filters ({summary}); "
+            f"{len(top_up)} more "
+            + agree(
+                len(top_up),
+                "is offered as a flagged best-effort candidate.",
+                "are offered as flagged best-effort candidates.",
+            )
         )
     elif not passing:
         warnings.append(
@@ -235,7 +241,11 @@ def _after_walk(info: VideoInfo, sampler: Sampler, n_sampled: int) -> tuple[Vide
                 "decoded: the file looks truncated or damaged."
             )
     if stats.failed:
-        warnings.append(f"{len(stats.failed)} frame(s) could not be decoded and were skipped.")
+        failed = len(stats.failed)
+        warnings.append(
+            f"{count_of(failed, 'frame')} could not be decoded and {agree(failed, 'was', 'were')} "
+            "skipped."
+        )
     logger.debug("sampled %d frames (%d decoded)", n_sampled, stats.decoded)
     return info, warnings
 

@@ -1,4 +1,4 @@
-"""Counts in words for what the window, the CLI and the report say: "1 face", "3 faces".
+"""Counts in words for what the window, the CLI and the warnings say: "1 face", "3 faces".
 
 One home for the plural rule, so no message reads "face(s)" or "1 candidates".
 """
@@ -16,6 +16,6 @@ def count_candidates(n: int) -> str:
     return count_of(n, "candidate")
 
 
-def exist_or_exists(n: int) -> str:
-    """The verb for ``n`` things that already exist: "exists" for one, else "exist"."""
-    return "exists" if n == 1 else "exist"
+def agree(n: int, one: str, many: str) -> str:
+    """The words that go with ``n`` things: ``one`` for one ("exists"), else ``many``."""
+    return one if n == 1 else many

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from thumbdesk.core.formats import IMAGE_CHOICES, IMAGE_FORMATS
 from thumbdesk.core.presets import PRESETS
 from thumbdesk.core.types import Adjustments, ExportRequest, TitleStyle
-from thumbdesk.core.words import exist_or_exists
+from thumbdesk.core.words import agree
 from thumbdesk.ui.export_controls import AdjustControls, TitleControls
 from thumbdesk.ui.export_framing import FramingView, preview_size
 from thumbdesk.ui.platform_previews import CARD_SIZE, COVER_SIZE, PlatformStrip
@@ -293,10 +293,11 @@ class ExportDialog(QDialog):
     def confirm_overwrite(self, path: Path, others: int = 0) -> bool:
         """Ask before replacing an existing file (default answer: No)."""
         more = f" and {others} more" if others else ""
+        are = agree(1 + others, "exists", "exist")
         answer = QMessageBox.question(
             self,
             "Replace file?",
-            f"{path.name}{more} already {exist_or_exists(1 + others)} in {path.parent}.\nReplace?",
+            f"{path.name}{more} already {are} in {path.parent}.\nReplace?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
