@@ -303,7 +303,7 @@ def features(
     out["group"] = anchor * ramp(n, 2.0, 3.0) * ramp(facing, 1.0, 2.0)
     out["crowd"] = anchor * ramp(n, 4.0, 7.0)
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
-    out["selfie"] = _selfie(faces, strengths, frame_aspect)
+    out["selfie"] = _selfie(faces, strengths, groups, frame_aspect)
     out["pitch"] = players_on_pitch(persons, grass, ball_games, bat_games)
     # a body held level (push-up, plank): a clearly seen person much wider than tall, and not
     # lying on a bed or a couch
@@ -385,7 +385,12 @@ def _together(faces: Sequence[FaceReading], strengths: Sequence[float]) -> int:
     return sum(h >= TOGETHER * max(heights) for h in heights) if heights else 0
 
 
-def _selfie(faces: Sequence[FaceReading], strengths: Sequence[float], frame_aspect: float) -> float:
+def _selfie(
+    faces: Sequence[FaceReading],
+    strengths: Sequence[float],
+    groups: Sequence[tuple[float, float, float] | None],
+    frame_aspect: float,
+) -> float:
     """The people in view filmed themselves at arm's length (see ``SELFIE_FACE``).
 
     The main face is the largest clear one, turned to the camera (SELFIE_FRONTAL), and no
@@ -394,21 +399,22 @@ def _selfie(faces: Sequence[FaceReading], strengths: Sequence[float], frame_aspe
     the others are further back, the holder's arm in front of them). Alone it must be large,
     central and in an upright frame (SELFIE_UPRIGHT): a lone large face in a landscape frame is
     as often a talking head or a portrait someone else filmed, unless it is close enough to be
-    held at arm's length and not a child's (SELFIE_CLOSE).
+    held at arm's length and not a child's (SELFIE_CLOSE). ``groups``: each face's
+    ``_age_group`` (None where its age was not judged).
     """
-    clear = [(f, s) for f, s in zip(faces, strengths, strict=True) if s >= 0.5]
+    clear = [(f, s, g) for f, s, g in zip(faces, strengths, groups, strict=True) if s >= 0.5]
     if not clear:
         return 0.0
-    main, sure = max(clear, key=lambda fs: fs[0].box[3])
+    main, sure, group = max(clear, key=lambda fsg: fsg[0].box[3])
     sure *= ramp(main.frontal, *SELFIE_FRONTAL)
     height = main.box[3]
-    if main.age is not None and _age_group(main, main.age)[2] >= 0.5:
+    if group is not None and group[2] >= 0.5:
         return 0.0
     if len(clear) >= 2:
-        together = sum(f.box[3] >= TOGETHER * height for f, _ in clear) >= 2
+        together = sum(f.box[3] >= TOGETHER * height for f, _, _ in clear) >= 2
         return sure * ramp(height, *(SELFIE_GROUP_FACE if together else SELFIE_FACE))
     centre = main.box[0] + main.box[2] / 2
-    youth = _age_group(main, main.age)[0] if main.age is not None else 0.0
+    youth = group[0] if group is not None else 0.0
     held = max(
         ramp(frame_aspect, *SELFIE_UPRIGHT),
         ramp(height, *SELFIE_CLOSE) * (1.0 - ramp(youth, *SELFIE_NOT_CHILD)),
