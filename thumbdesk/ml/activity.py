@@ -23,8 +23,8 @@ import numpy as np
 from thumbdesk.ml import assets
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.faces import Face
-from thumbdesk.ml.people_features import ramp
 from thumbdesk.ml.probe import LinearProbe, load_probe
+from thumbdesk.ml.ramps import ramp
 from thumbdesk.ml.readings import PersonReading
 
 ACTIVITIES = (
@@ -71,7 +71,7 @@ fully, they say the people in view are riding one rather than doing an activity 
 (a motorcycle racer in leathers read as a boxer, a skateboarder as running). Workouts on an
 exercise bike stay."""
 NOT_ON_A_PITCH = frozenset({"tennis", "basketball"})
-"""Activities the people on a football pitch are not doing (``people_features.players_on_pitch``:
+"""Activities the people on a football pitch are not doing (``people_scenes.players_on_pitch``:
 several small players on a grass-green field in a frame the classifier reads as a ball game):
 the probe read a televised football match as tennis (0.59) beside football (0.76)."""
 PORTRAIT_FACE = (0.2, 0.35)

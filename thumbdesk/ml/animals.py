@@ -28,7 +28,7 @@ from thumbdesk.ml.backends import FIT
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.evidence import OBJECT_LOW, Evidence, box_iou, inside
 from thumbdesk.ml.faces import Face
-from thumbdesk.ml.people_features import ramp
+from thumbdesk.ml.ramps import ramp
 
 ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
 """Detector classes of animals: fur and feathers that the classifier also sees in hair and

@@ -18,7 +18,7 @@ from thumbdesk.ml.activity import RIDDEN
 from thumbdesk.ml.animals import PEOPLE_SCENE, agreement
 from thumbdesk.ml.detector import Detection
 from thumbdesk.ml.evidence import OBJECT_LOW, Evidence, overlap
-from thumbdesk.ml.people_features import ramp
+from thumbdesk.ml.ramps import ramp
 
 OBJECT_HIGH = 0.65
 """Detector certainty that means certainty (from ``evidence.OBJECT_LOW``, nothing)."""

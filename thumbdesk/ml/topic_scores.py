@@ -53,6 +53,7 @@ from thumbdesk.ml.evidence import (
 from thumbdesk.ml.faces import face_quality
 from thumbdesk.ml.located import located_objects
 from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
+from thumbdesk.ml.ramps import ramps
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
@@ -89,10 +90,6 @@ CLOSEUP_FACE = 0.45
 """A face at least this share of the frame's height makes a close-up (a head-and-shoulders
 portrait or closer): "face" is shown beside who it is, "woman, face". At 0.3 it also came on
 a singer at the microphone and a baby reading, where ../shared/eval's labels do not see one."""
-
-
-def _ramp(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    return np.clip((values - low) / (high - low), 0.0, 1.0)
 
 
 class _TopicTable:
@@ -221,8 +218,8 @@ class TopicReader:
             found = np.array([bool(c & seen) for c in table.object_classes])
             unconfirmed = table.animal_words & ~found
             mass = np.where(unconfirmed, mass * UNCONFIRMED, mass)
-        classes = _ramp(mass, MASS_LOW, MASS_HIGH) * ev.content
-        zero_shot = _ramp(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
+        classes = ramps(mass, MASS_LOW, MASS_HIGH) * ev.content
+        zero_shot = ramps(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
         styles = {"cartoon": self._style.certainty(ev.cartoon, 0, TAG_MIN)}
         doer = doers(someone, ev.persons, ev.faces, ev.objects, people["pitch"])
         activities = {
@@ -254,7 +251,7 @@ class TopicReader:
         rel = np.sqrt(weights / max(weights.max(), 1e-12))
         tags, shown = _frame_tags(ev, scores, table)
         popularity = combine_popularity(
-            counted * _ramp(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
+            counted * ramps(scores, TAG_MIN - 0.15, TAG_MIN), rel, table.shared
         )
         return FrameTopics(
             popularity=round(popularity, 6),
