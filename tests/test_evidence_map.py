@@ -194,6 +194,27 @@ def test_a_couple_needs_two_faces_read_clearly_as_grown_ups() -> None:
     assert features(pair)["couple"] == pytest.approx(1.0)
 
 
+def test_a_clear_grown_up_and_a_partner_leaning_the_other_way_are_a_couple() -> None:
+    """A man read clearly (P(female) 0.0) beside a grown-up read only 0.62 female is a couple
+    (``PARTNER_LEAN``); beside one read 0.55 (too near 0.5), or 0.4 (leaning his way), no couple;
+    two leaning faces without a clear one are none either. The readings are those of a real
+    festive selfie of a couple (the evaluation holdouts, not ../shared)."""
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading
+
+    def pair(he: float, she: float) -> tuple[FaceReading, FaceReading]:
+        return (
+            FaceReading((0.35, 0.28, 0.25, 0.22), 0.93, 106.0, female=he, age=34.2),
+            FaceReading((0.55, 0.45, 0.19, 0.19), 0.94, 92.0, female=she, age=28.5),
+        )
+
+    assert features(pair(0.0, 0.62), shown=True)["couple"] == pytest.approx(1.0)
+    assert features(pair(0.0, 0.62))["couple"] == pytest.approx(1.0)
+    assert features(pair(0.0, 0.55), shown=True)["couple"] == 0.0
+    assert features(pair(0.0, 0.4), shown=True)["couple"] == 0.0
+    assert features(pair(0.38, 0.62), shown=True)["couple"] == 0.0
+
+
 def test_two_grown_ups_passing_far_from_the_camera_are_no_couple() -> None:
     """A couple is the subject of its frame: a woman and a man far from the camera (faces of
     0.07 of the height, both read clearly) are not one; the same two readings seen as close as
