@@ -161,7 +161,7 @@ def test_batch_reports_bad_files_and_goes_on(tmp_path):
     out = tmp_path / "out"
     proc = run_cli("pick", folder, "--out-dir", out)
     assert proc.returncode == 1
-    assert "3 video(s): 2 ok, 1 failed" in proc.stdout
+    assert "3 videos: 2 ok, 1 failed" in proc.stdout
     assert "broken.mp4" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["dog.jpg", "dog.json", "fog.jpg", "fog.json"]
     fog = json.loads((out / "fog.json").read_text())

@@ -129,7 +129,7 @@ def test_batch_run_survives_bad_files(corpus: tuple[Path, list], tmp_path: Path)
     picked = [e for e in entries if e.file in names]
     outcome, last = fuzz_run.check_batch(folder, picked, tmp_path)
     assert outcome == "survived (exit 1)", (outcome, last)
-    assert last.startswith("4 video(s): 1 ok, 3 failed")
+    assert last.startswith("4 videos: 1 ok, 3 failed")
     # Only the good file's outputs: no partial file and no temp file for the three bad ones.
     assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == [
         "ext_bikes.jpg",

@@ -28,7 +28,7 @@ from thumbdesk.commands.pick_inputs import (
 from thumbdesk.core.errors import ExportError, ThumbDeskError
 from thumbdesk.core.formats import VIDEO_SUFFIXES
 from thumbdesk.core.types import ExportRequest
-from thumbdesk.core.words import count_candidates
+from thumbdesk.core.words import count_candidates, count_of
 
 if TYPE_CHECKING:
     from thumbdesk.core.model_api import FrameScorer
@@ -213,5 +213,5 @@ def _run_batch(
             continue
         print(summary_line(result))
     done = len(videos) - failed
-    print(f"{len(videos)} video(s): {done} ok, {failed} failed; outputs in {out_dir}")
+    print(f"{count_of(len(videos), 'video')}: {done} ok, {failed} failed; outputs in {out_dir}")
     return EXIT_FAILED if failed or not videos else EXIT_OK

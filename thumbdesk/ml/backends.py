@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from thumbdesk.core.errors import ModelError
+from thumbdesk.core.words import count_of
 from thumbdesk.ml import assets, lite0
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,7 @@ def _torch_device(torch: Any, device: str) -> Any:
     index = 0 if dev.index is None else dev.index
     if index >= count:
         raise ModelError(
-            f"{device} does not exist: this machine has {count} CUDA device(s), "
+            f"{device} does not exist: this machine has {count_of(count, 'CUDA device')}, "
             f"cuda:0 to cuda:{count - 1}"
         )
     return torch.device("cuda", index)
