@@ -121,6 +121,27 @@ def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
     assert features((), (standing,))["plank"] == 0.0
 
 
+def test_a_plank_is_a_whole_body_not_a_selfie_or_a_body_cut_by_the_frame() -> None:
+    """Readings of real frames: a wide box cut by the frame's edge, or only a few face heights
+    long, is someone seen close (a selfie with a kitten), not a body held level; a push-up seen
+    whole keeps its plank, its head small at one end of the box."""
+    from thumbdesk.ml.people_features import features
+    from thumbdesk.ml.readings import FaceReading, PersonReading
+
+    wide = 16 / 9
+    selfie_face = FaceReading((0.338, 0.218, 0.217, 0.497), 0.91, 179.0, female=0.89)
+    selfie_body = PersonReading((0.025, 0.142, 0.876, 0.858), 0.74, frame_aspect=wide)
+    assert selfie_body.shape > 1.8  # as wide as a plank, but cut by the bottom of the frame
+    assert features((selfie_face,), (selfie_body,))["plank"] == 0.0
+    inside = PersonReading((0.025, 0.142, 0.876, 0.8), 0.74, frame_aspect=wide)
+    assert features((selfie_face,), (inside,))["plank"] == 0.0  # 3.1 face heights long
+    push_up_face = FaceReading((0.225, 0.577, 0.052, 0.107), 0.77, 51.0)
+    push_up = PersonReading((0.213, 0.527, 0.681, 0.252), 0.5, frame_aspect=wide)
+    assert features((push_up_face,), (push_up,))["plank"] > 0.5
+    legs_under_top_edge = PersonReading((0.54, 0.01, 0.44, 0.37), 0.9, frame_aspect=wide)
+    assert features((), (legs_under_top_edge,))["plank"] == 0.0
+
+
 def test_a_person_among_baby_things_is_a_baby_even_found_unsurely() -> None:
     """A baby asleep in a cot is found less surely than someone standing; the classifier's cot
     vouches for it. Without baby things that person is nobody in particular, and a detection

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from thumbdesk.ml.people_scenes import players_on_pitch, selfie, together
+from thumbdesk.ml.people_scenes import level_body, players_on_pitch, selfie, together
 from thumbdesk.ml.presence import face_strength, in_head, people_count, person_strength
 from thumbdesk.ml.ramps import ramp
 from thumbdesk.ml.readings import FaceReading, PersonReading
@@ -228,12 +228,7 @@ def features(
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
     out["selfie"] = selfie(faces, strengths, groups, frame_aspect)
     out["pitch"] = players_on_pitch(persons, grass, ball_games, bat_games)
-    # a body held level (push-up, plank): a clearly seen person much wider than tall, and not
-    # lying on a bed or a couch
-    out["plank"] = max(
-        [person_strength(p) * ramp(p.shape, 1.4, 2.2) for p in persons if not p.on_furniture]
-        + [0.0]
-    )
+    out["plank"] = level_body(persons, faces)
     return out
 
 
