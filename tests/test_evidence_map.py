@@ -104,6 +104,8 @@ def test_aliases_and_plurals_resolve_to_map_topics() -> None:
 def test_words_nothing_shows_are_never_tagged() -> None:
     compiled = evidence_map.compile_map(["kiss", "sunset", "dog"], rows())
     assert compiled.never.tolist() == [True, True, False]
+    # the activity probe's running head reads walkers and hikers as running: not shown
+    assert evidence_map.compile_map(["running", "dance"], rows()).never.tolist() == [True, False]
 
 
 def test_a_body_held_level_is_a_plank_not_a_person_lying_on_a_bed() -> None:
