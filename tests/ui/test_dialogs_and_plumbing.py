@@ -183,6 +183,20 @@ def test_run_task_routes_errors_and_results(qtbot) -> None:
     assert errors and "disk on fire" in errors[0] and "Unexpected error" in errors[0]
 
 
+def test_topics_dialog_names_the_words_no_model_shows(qtbot) -> None:
+    """Words the evidence map marks "none" match (no warning) but are never tagged: said."""
+    dialog = TopicsDialog([Topic("dog", 2.0), Topic("fireplace", 1.0)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.never_note.isVisible()
+    dialog.add_row("Sunsets", 1.0)
+    assert dialog.never_note.isVisible() and not dialog.warning.isVisible()
+    assert "“Sunsets”" in dialog.never_note.text() and "dog" not in dialog.never_note.text()
+    dialog.table.selectRow(dialog.table.rowCount() - 1)
+    dialog.remove_selected()
+    assert not dialog.never_note.isVisible()
+
+
 def test_topics_dialog_warns_about_words_it_cannot_match(qtbot) -> None:
     dialog = TopicsDialog([Topic("dog", 2.0), Topic("fireplace", 1.0)])
     qtbot.addWidget(dialog)

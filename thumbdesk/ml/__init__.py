@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["load_scorer", "unknown_topic_words", "unmatched_topic_words"]
+__all__ = ["load_scorer", "never_tagged_words", "unknown_topic_words", "unmatched_topic_words"]
 
 _CACHE: dict[str, Scorer] = {}
 _LOCK = threading.Lock()
@@ -68,3 +68,20 @@ def unmatched_topic_words(words: Sequence[str]) -> dict[str, str]:
         if reason is not None:
             out[word] = reason
     return out
+
+
+def never_tagged_words(words: Sequence[str]) -> list[str]:
+    """The words the evidence map says nothing the bundled models see shows (source ``none``).
+
+    They match (no warning), but no frame is ever tagged with them and they add nothing to
+    popularity: kiss, sunset, running ... Needs no scorer; raises ModelError if the map or the
+    text embeddings are missing or corrupt.
+    """
+    from thumbdesk.ml import evidence_map
+    from thumbdesk.ml.assets import text_embeddings
+    from thumbdesk.ml.people_features import FEATURES
+
+    rows = evidence_map.load_map(text_embeddings().label_names, FEATURES)
+    resolved = [evidence_map.resolve_word(w, rows) for w in words]
+    never = evidence_map.compile_map(resolved, rows).never
+    return [w for w, n in zip(words, never, strict=True) if n]

@@ -4,7 +4,9 @@ Accepting the dialog gives a new topic list; the window re-ranks with
 ``core.pipeline.rerank`` (cached evidence, no decoding). A topics file can be loaded with
 ``core.topics.load_topics``; its path is remembered in the settings. Words that cannot be
 matched to anything the image models see (``thumbdesk.ml.unmatched_topic_words``) are named
-in a warning under the table as the table changes, as the CLI warns about them.
+in a warning under the table as the table changes, as the CLI warns about them; words the
+evidence map says nothing the bundled models see shows (``thumbdesk.ml.never_tagged_words``:
+kiss, sunset ...) are named in a quieter note, since they match but are never tagged.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ class TopicsDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(f"color: {theme.warning(self.palette()).name()};")
         self.warning.setVisible(False)
+        self.never_note = QLabel()
+        self.never_note.setObjectName("topicsNeverTagged")
+        self.never_note.setWordWrap(True)
+        self.never_note.setEnabled(False)  # the muted text of a hint
+        self.never_note.setVisible(False)
         self._filling = False
         self.table.itemChanged.connect(self._item_changed)
         self.set_topics(topics)
@@ -93,6 +100,7 @@ class TopicsDialog(QDialog):
         layout.addWidget(info)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.warning)
+        layout.addWidget(self.never_note)
         layout.addLayout(row)
         layout.addWidget(self.file_label)
         layout.addWidget(buttons)
@@ -111,16 +119,18 @@ class TopicsDialog(QDialog):
     def check_words(self) -> None:
         """Show which words cannot be matched to image evidence (hidden when all can)."""
         from thumbdesk.core.errors import ThumbDeskError
-        from thumbdesk.ml import unmatched_topic_words
+        from thumbdesk.ml import never_tagged_words, unmatched_topic_words
 
         words = [t.word for t in self.topics()]
         try:
             unmatched = unmatched_topic_words(words)
+            never = never_tagged_words(words)
         except ThumbDeskError as exc:
             logger.warning("Cannot check the topic words: %s", exc)
             self.warning.setText(f"Cannot check the topic words: {exc}")
             self.warning.setVisible(True)
             return
+        self._show_never_tagged(never)
         if not unmatched:
             self.warning.setText("")
             self.warning.setVisible(False)
@@ -131,6 +141,17 @@ class TopicsDialog(QDialog):
             f"score 0: {named}."
         )
         self.warning.setVisible(True)
+
+    def _show_never_tagged(self, words: Sequence[str]) -> None:
+        """Name the words no bundled model shows (hidden when there are none)."""
+        self.never_note.setVisible(bool(words))
+        self.never_note.setText(
+            "Never tagged, since nothing the bundled models see shows them: "
+            + ", ".join(f"“{w}”" for w in words)
+            + "."
+            if words
+            else ""
+        )
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 0 and not self._filling:
