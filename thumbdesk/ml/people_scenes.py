@@ -66,7 +66,7 @@ LEVEL_SHAPE = (1.4, 2.2)
 """A body held level (a push-up, a plank): a person's box this much wider than tall (in pixels,
 ``PersonReading.shape``) from where it may be one, and where surely ..."""
 LEVEL_MARGIN = 0.02
-"""... seen whole: the box clear of the frame's top and bottom by this share of its height ..."""
+"""... seen whole: the box clear of the frame's top and bottom by this share of the frame ..."""
 LEVEL_HEADS = 6.0
 """... and at least this many face heights long where a face is seen on it (a grown-up's body
 is about seven). The detector's box of someone cut by the frame is as wide as the frame shows
