@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from thumbdesk.ml.evidence import inside
 from thumbdesk.ml.presence import person_strength
 from thumbdesk.ml.ramps import ramp
 from thumbdesk.ml.readings import FaceReading, PersonReading
@@ -85,17 +86,11 @@ def level_body(persons: Sequence[PersonReading], faces: Sequence[FaceReading]) -
         _, y, w, h = p.box
         if p.on_furniture or y < LEVEL_MARGIN or y + h > 1.0 - LEVEL_MARGIN:
             continue
-        heads = [f.box[3] for f in faces if _centre_in(f.box, p.box)]
+        heads = [f.box[3] for f in faces if inside(f.box, p.box)]
         if heads and w * p.frame_aspect < LEVEL_HEADS * max(heads):
             continue
         best = max(best, person_strength(p) * ramp(p.shape, *LEVEL_SHAPE))
     return best
-
-
-def _centre_in(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    """The centre of box ``inner`` lies in box ``outer`` (x, y, w, h fractions)."""
-    cx, cy = inner[0] + inner[2] / 2, inner[1] + inner[3] / 2
-    return outer[0] <= cx <= outer[0] + outer[2] and outer[1] <= cy <= outer[1] + outer[3]
 
 
 def players_on_pitch(
