@@ -277,6 +277,26 @@ def test_a_vehicle_far_behind_the_people_is_scenery(scorer: Scorer) -> None:
     assert car(parked) >= TAG_MIN  # nobody in view: the car is what the frame shows
 
 
+def test_a_seat_belt_on_someone_is_the_inside_of_a_car(scorer: Scorer) -> None:
+    """A selfie filmed in a car shows no car from outside: the first frame of a woman driving
+    with a man beside her read seat belt 0.47 (minivan 0.10, limousine 0.06) with two people
+    found, and showed no "car". A seat belt counts for car as the setting of someone in view;
+    with nobody in view it is not the inside of a car."""
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    cabin = class_probs(seat_belt=0.47, minivan=0.1, limousine=0.06)
+    driver = Detection("person", 0.46, (0.63, 0.27, 0.37, 0.73))
+    passenger = Detection("person", 0.45, (0.19, 0.39, 0.44, 0.6))
+
+    def car(*objects: Detection) -> float:
+        found = certainties_of(scorer, [Topic("car", 8783.0)], cabin, *objects, frame_aspect=1.79)
+        return found["car"]
+
+    assert car(driver, passenger) >= TAG_MIN
+    assert car() < TAG_MIN
+
+
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:
     ft = scorer.score_topics(evidence["person"], default_topics())
     assert ft.faces >= 1
