@@ -297,6 +297,21 @@ def test_a_seat_belt_on_someone_is_the_inside_of_a_car(scorer: Scorer) -> None:
     assert car() < TAG_MIN
 
 
+def test_a_headscarf_is_no_dress_but_a_gown_is(scorer: Scorer) -> None:
+    """The classifier's abaya is any headscarf or black top: a hijab selfie's close-up read
+    abaya 0.96 and was tagged "dress". A gown on someone in view still is one."""
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    selfie = Detection("person", 0.78, (0.05, 0.1, 0.9, 0.9))
+
+    def dress(probs: np.ndarray) -> float:
+        return certainties_of(scorer, [Topic("dress", 2400.0)], probs, selfie)["dress"]
+
+    assert dress(class_probs(abaya=0.96)) < TAG_MIN
+    assert dress(class_probs(gown=0.7)) >= TAG_MIN
+
+
 def test_person_frame_gets_a_people_topic(scorer: Scorer, evidence: dict[str, object]) -> None:
     ft = scorer.score_topics(evidence["person"], default_topics())
     assert ft.faces >= 1
