@@ -54,3 +54,57 @@ def test_shot_tags_change_no_score_and_no_rank(scorer: Scorer) -> None:
         peers = [o for o in again.candidates if o.shot == c.shot]
         shot = scorer.shot_tags([o.evidence for o in peers], default_topics())
         assert c.topics.topics == shot[peers.index(c)][: len(c.topics.topics)]
+
+
+def _selfie(child: float, teen: float, age: float) -> object:
+    """One candidate of a woman filming herself (real readings of a labelled clip's shot)."""
+    import numpy as np
+
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.evidence import Evidence
+    from thumbdesk.ml.readings import FaceReading
+
+    face = FaceReading((0.43, 0.03, 0.21, 0.46), 0.93, 125.0, 0.98, age, None, (0.0, child, teen))
+    probs = np.zeros(1000, np.float16)
+    probs[398] = 1.0  # abacus: nothing the classifier names
+    person = Detection("person", 0.89, (0.06, 0.01, 0.94, 0.99))
+    return Evidence(probs, readings=(face,), objects=(person,), frame_aspect=1.77)
+
+
+def test_a_face_s_age_is_read_across_its_shot(scorer: Scorer) -> None:
+    """The age probe read one woman's face P(child) 0.90, 0.07, 0.63 and 0.36 in four
+    candidates of one shot; the first alone was tagged "girl, child". Read across the shot
+    (``ml.shot_ages``) she is a grown-up in every candidate."""
+    topics = default_topics()
+    shot = [_selfie(0.90, 0.03, 11.3), _selfie(0.07, 0.07, 19.7), _selfie(0.63, 0.11, 14.3)]
+    shot.append(_selfie(0.36, 0.14, 15.5))
+    alone = words(scorer.score_topics(shot[0], topics).topics)
+    assert "girl" in alone and "child" in alone
+    for tags in scorer.shot_tags(shot, topics):
+        assert "girl" not in words(tags) and "child" not in words(tags)
+        assert "woman" in words(tags)
+
+
+def test_people_apart_keep_their_own_ages() -> None:
+    """A child beside a grown-up is another person: faces far apart, of other sizes or read as
+    the other gender are not one person's (``same_person``)."""
+    from thumbdesk.ml.readings import FaceReading
+    from thumbdesk.ml.shot_ages import same_person, steady_ages
+
+    child = FaceReading((0.40, 0.40, 0.08, 0.12), 0.9, 60.0, 0.8, 8.0, None, (0.0, 0.9, 0.0))
+    parent = FaceReading((0.55, 0.30, 0.10, 0.15), 0.9, 75.0, 0.1, 35.0, None, (0.0, 0.0, 0.1))
+    assert not same_person(child, parent)
+    assert same_person(child, replace(child, box=(0.43, 0.41, 0.08, 0.11), groups=(0, 0.5, 0)))
+    assert not same_person(child, replace(child, female=0.2))  # read as a boy: someone else
+    assert not same_person(child, replace(child, box=(0.40, 0.40, 0.16, 0.24)))  # twice as tall
+    first, second = steady_ages([_with(child, parent), _with(parent, child)])
+    assert first.readings[0].groups == child.groups
+    assert second.readings[0].groups == parent.groups
+
+
+def _with(*faces: object) -> object:
+    import numpy as np
+
+    from thumbdesk.ml.evidence import Evidence
+
+    return Evidence(np.zeros(1000, np.float16), readings=faces)  # type: ignore[arg-type]

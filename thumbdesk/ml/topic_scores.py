@@ -54,6 +54,7 @@ from thumbdesk.ml.faces import face_quality
 from thumbdesk.ml.located import located_objects
 from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
 from thumbdesk.ml.ramps import ramps
+from thumbdesk.ml.shot_ages import steady_ages
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
 from thumbdesk.ml.zero_shot import ZeroShotTable
@@ -268,6 +269,8 @@ class TopicReader:
     ) -> list[tuple[TopicScore, ...]]:
         """The tags of each frame of one shot, with the support of the others (SHOT_SUPPORT).
 
+        Each face's age is read across the shot's frames that show it (``shot_ages``).
+
         ``evidences``: the cached evidence of every candidate of the shot. A frame alone in its
         shot keeps the tags ``score_topics`` gives it.
         """
@@ -275,11 +278,12 @@ class TopicReader:
         if not words or not evidences:
             return [() for _ in evidences]
         table = self._table(words)
-        own = np.array([self._certainties(with_kinds_named(ev), table)[0] for ev in evidences])
+        steady = steady_ages(evidences)  # each face's age read across the shot
+        own = np.array([self._certainties(with_kinds_named(ev), table)[0] for ev in steady])
         support = np.percentile(own, SHOT_SUPPORT, axis=0)  # a lone frame's own certainties
         return [
             _frame_tags(ev, np.maximum(alone, support), table)[1]
-            for ev, alone in zip(evidences, own, strict=True)
+            for ev, alone in zip(steady, own, strict=True)
         ]
 
 
