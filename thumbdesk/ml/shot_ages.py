@@ -26,7 +26,7 @@ SAME_PLACE = 0.1
 apart (a share of the frame's width and height): people in a shot move little between its
 candidates, and two people side by side are further apart. At 0.2 a man playing with a toddler
 took the toddler's age from a candidate where the toddler stood near his place, and lost "man";
-on the 27 labelled sets 0.2 showed 3 more tags outside the labels than 0.1, and one hit less."""
+on the 27 labelled sets 0.2 showed 2 more tags outside the labels than 0.1, and one hit less."""
 SAME_SIZE = (0.67, 1.5)
 """... when one's height is within these times the other's ..."""
 SAME_GENDER = 0.5
