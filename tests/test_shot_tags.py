@@ -108,3 +108,29 @@ def _with(*faces: object) -> object:
     from thumbdesk.ml.evidence import Evidence
 
     return Evidence(np.zeros(1000, np.float16), readings=faces)  # type: ignore[arg-type]
+
+
+def test_a_gender_left_unclear_is_read_across_the_shot(scorer: Scorer) -> None:
+    """A woman filming herself in a car read P(female) 0.54 on one candidate (no "woman"
+    shown) and 0.96 on another of the same shot, where her face lies in about the same place:
+    read across the shot (``shot_ages.UNCLEAR_GENDER``) she is a woman on both."""
+    import numpy as np
+
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.evidence import Evidence
+    from thumbdesk.ml.readings import FaceReading
+
+    def frame(box: tuple[float, float, float, float], px: float, female: float) -> Evidence:
+        face = FaceReading(box, 0.94, px, female, 22.0, None, (0.0, 0.0, 0.1))
+        probs = np.zeros(1000, np.float16)
+        probs[398] = 1.0  # abacus: nothing the classifier names
+        person = Detection("person", 0.79, (0.0, 0.12, 0.7, 0.88))
+        return Evidence(probs, readings=(face,), objects=(person,), frame_aspect=1.76)
+
+    unclear = frame((0.135, 0.194, 0.291, 0.662), 180.0, 0.54)
+    clear = frame((0.157, 0.161, 0.248, 0.608), 165.0, 0.96)
+    away = replace(clear, readings=())  # she is out of the picture
+    topics = default_topics()
+    assert "woman" not in words(scorer.score_topics(unclear, topics).topics)
+    tags = scorer.shot_tags([unclear, clear, away], topics)  # the shot's median: no woman
+    assert "woman" in words(tags[0]) and "woman" in words(tags[1])
