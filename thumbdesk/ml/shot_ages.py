@@ -1,4 +1,4 @@
-"""One person's age read across a shot: steadier than a single frame's reading.
+"""One person's age, and a gender left unclear, read across a shot: steadier than one frame.
 
 The age probe reads the same face differently from frame to frame (expression, angle, light).
 On the candidates of 27 labelled sets, of 1,102 pairs of one face (60 px and more) seen in two
@@ -36,8 +36,8 @@ UNCLEAR_GENDER = 0.4
 """A face whose P(female) lies this close to even (|P - 0.5| * 2 under it: 0.3-0.7) takes the
 size-weighted mean P(female) of the same face in the shot, where its own reading names nobody
 or names them weakly. On the 27 labelled sets it named 4 more women and men that the labels
-name, took "man" off a woman dancing, "boy" off a toddler girl, and "woman" off one dancer; at
-0.6 it named fewer girls."""
+name, took "man" off a woman dancing and "boy" off a toddler girl, and took "woman" off one
+dancer whose other readings leaned male; at 0.6 it named fewer girls."""
 
 
 def _centre(face: FaceReading) -> tuple[float, float]:
@@ -59,7 +59,7 @@ def same_person(a: FaceReading, b: FaceReading) -> bool:
     return a.female is None or b.female is None or abs(a.female - b.female) < SAME_GENDER
 
 
-def _mean_age(seen: Sequence[FaceReading]) -> FaceReading:
+def _read_across(seen: Sequence[FaceReading]) -> FaceReading:
     """The first face with all faces' age (and gender, where its own is unclear), weighted."""
     weights = [max(f.size_px, 1.0) for f in seen]
     groups = np.average(np.array([f.groups for f in seen], dtype=float), axis=0, weights=weights)
@@ -72,7 +72,7 @@ def _mean_age(seen: Sequence[FaceReading]) -> FaceReading:
 
 
 def steady_ages(evidences: Sequence[Evidence]) -> list[Evidence]:
-    """``evidences`` (one shot's candidates, same order) with each face's age read across them."""
+    """``evidences`` (one shot's candidates, same order), each face read across them."""
     out = []
     for i, ev in enumerate(evidences):
         readings = []
@@ -84,6 +84,6 @@ def steady_ages(evidences: Sequence[Evidence]) -> list[Evidence]:
                 matches = [g for g in other.readings if same_person(face, g)]
                 if matches:
                     seen.append(min(matches, key=lambda g: _distance(face, g)))
-            readings.append(face if len(seen) == 1 else _mean_age(seen))
+            readings.append(face if len(seen) == 1 else _read_across(seen))
         out.append(replace(ev, readings=tuple(readings)))
     return out

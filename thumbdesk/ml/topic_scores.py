@@ -269,7 +269,7 @@ class TopicReader:
     ) -> list[tuple[TopicScore, ...]]:
         """The tags of each frame of one shot, with the support of the others (SHOT_SUPPORT).
 
-        Each face's age is read across the shot's frames that show it (``shot_ages``).
+        Each face's age (and a gender left unclear) is read across the shot (``shot_ages``).
 
         ``evidences``: the cached evidence of every candidate of the shot. A frame alone in its
         shot keeps the tags ``score_topics`` gives it.
@@ -278,7 +278,7 @@ class TopicReader:
         if not words or not evidences:
             return [() for _ in evidences]
         table = self._table(words)
-        steady = steady_ages(evidences)  # each face's age read across the shot
+        steady = steady_ages(evidences)  # each face read across the shot
         own = np.array([self._certainties(with_kinds_named(ev), table)[0] for ev in steady])
         support = np.percentile(own, SHOT_SUPPORT, axis=0)  # a lone frame's own certainties
         return [
