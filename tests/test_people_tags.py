@@ -63,6 +63,16 @@ def test_a_lone_face_is_a_selfie_upright_or_held_close() -> None:
     assert features((child,), frame_aspect=16 / 9)["selfie"] == 0.0
 
 
+def test_a_selfie_is_held_to_one_side_as_often_as_in_front() -> None:
+    """A woman filming herself in a portrait frame with her face at 0.76 of its width (real
+    readings of a labelled photo) was no selfie while the face had to lie within 0.2 of the
+    middle (``SELFIE_CENTRED``); a face at the frame's edge still is none."""
+    aside = FaceReading((0.58, 0.3, 0.36, 0.35), 0.95, 230.0, female=0.95, age=28.0)
+    assert features((aside,), frame_aspect=9 / 16)["selfie"] >= 0.8  # 0 within 0.2
+    edge = FaceReading((0.8, 0.3, 0.2, 0.35), 0.95, 230.0, female=0.95, age=28.0)
+    assert features((edge,), frame_aspect=9 / 16)["selfie"] == 0.0
+
+
 def test_a_baby_does_not_film_itself() -> None:
     face = FaceReading((0.3, 0.2, 0.4, 0.5), 0.95, 200.0, female=0.4, age=30.0)
     grown = features((face,), frame_aspect=9 / 16)["selfie"]
