@@ -97,6 +97,7 @@ def test_people_apart_keep_their_own_ages() -> None:
     assert same_person(child, replace(child, box=(0.43, 0.41, 0.08, 0.11), groups=(0, 0.5, 0)))
     assert not same_person(child, replace(child, female=0.2))  # read as a boy: someone else
     assert not same_person(child, replace(child, box=(0.40, 0.40, 0.16, 0.24)))  # twice as tall
+    assert not same_person(replace(child, box=(0.4, 0.4, 0.0, 0.0)), child)  # no size to compare
     first, second = steady_ages([_with(child, parent), _with(parent, child)])
     assert first.readings[0].groups == child.groups
     assert second.readings[0].groups == parent.groups

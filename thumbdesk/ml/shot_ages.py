@@ -54,6 +54,8 @@ def same_person(a: FaceReading, b: FaceReading) -> bool:
     """Whether two judged faces of one shot's candidates are one person's (see SAME_PLACE)."""
     if a.groups is None or b.groups is None or a.age is None or b.age is None:
         return False
+    if a.box[3] <= 0.0 or b.box[3] <= 0.0:
+        return False
     if _distance(a, b) > SAME_PLACE or not SAME_SIZE[0] <= b.box[3] / a.box[3] <= SAME_SIZE[1]:
         return False
     return a.female is None or b.female is None or abs(a.female - b.female) < SAME_GENDER
