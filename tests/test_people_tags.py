@@ -73,6 +73,26 @@ def test_a_selfie_is_held_to_one_side_as_often_as_in_front() -> None:
     assert features((edge,), frame_aspect=9 / 16)["selfie"] == 0.0
 
 
+def test_a_phone_held_up_is_a_selfie() -> None:
+    """A mirror selfie video (real readings of its pick): her face is 0.19 of the frame, too
+    small to be held at arm's length, and was no selfie; the detector found her phone (0.52)
+    beside her face in the top of her box (``phone_held``). A phone lying low in the frame,
+    or held by nobody the detector is sure of, makes no selfie."""
+    from thumbdesk.ml.readings import PersonReading
+
+    face = FaceReading(
+        (0.392, 0.314, 0.237, 0.192), 0.94, 92.0, 0.42, 23.5, None, (0.03, 0.15, 0.6), 0.89
+    )
+    her = PersonReading((0.008, 0.261, 0.968, 0.739), 0.61, 2 / 3)
+    phone = ((0.703, 0.299, 0.209, 0.161), 0.52)
+    assert features((face,), (her,), frame_aspect=2 / 3)["selfie"] < 0.4
+    assert features((face,), (her,), frame_aspect=2 / 3, phones=(phone,))["selfie"] >= 0.9
+    on_table = ((0.4, 0.9, 0.1, 0.05), 0.6)
+    assert features((face,), (her,), frame_aspect=2 / 3, phones=(on_table,))["selfie"] < 0.4
+    unsure = PersonReading(her.box, 0.4, 2 / 3)
+    assert features((face,), (unsure,), frame_aspect=2 / 3, phones=(phone,))["selfie"] < 0.4
+
+
 def test_a_baby_does_not_film_itself() -> None:
     face = FaceReading((0.3, 0.2, 0.4, 0.5), 0.95, 200.0, female=0.4, age=30.0)
     grown = features((face,), frame_aspect=9 / 16)["selfie"]

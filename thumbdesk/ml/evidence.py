@@ -68,6 +68,11 @@ class Evidence:
         return tuple(r.smile for r in self.readings)
 
     @property
+    def phones(self) -> tuple[tuple[tuple[float, float, float, float], float], ...]:
+        """(box, certainty) of the phones the detector found."""
+        return tuple((d.box, d.score) for d in self.objects if d.label == "cell phone")
+
+    @property
     def persons(self) -> tuple[PersonReading, ...]:
         """The detector's people."""
         furniture = [d.box for d in self.objects if d.label in RESTING_PLACES]

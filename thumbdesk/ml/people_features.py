@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from thumbdesk.ml.people_scenes import level_body, players_on_pitch, selfie, together
+from thumbdesk.ml.people_scenes import (
+    level_body,
+    phone_held,
+    players_on_pitch,
+    selfie,
+    together,
+)
 from thumbdesk.ml.presence import face_strength, in_head, people_count, person_strength
 from thumbdesk.ml.ramps import ramp
 from thumbdesk.ml.readings import FaceReading, PersonReading
@@ -144,6 +150,7 @@ def features(
     bat_games: float = 0.0,
     frame_aspect: float = 1.0,
     shown: bool = False,
+    phones: Sequence[tuple[tuple[float, float, float, float], float]] = (),
 ) -> dict[str, float]:
     """Every feature of FEATURES for one frame, in [0, 1].
 
@@ -226,7 +233,10 @@ def features(
     out["group"] = anchor * ramp(n, 2.0, 3.0) * ramp(facing, 1.0, 2.0)
     out["crowd"] = anchor * ramp(n, 4.0, 7.0)
     out["family"] = present * min(1.0, adult, max(young, out["baby"])) * float(n >= 2)
-    out["selfie"] = selfie(faces, strengths, groups, frame_aspect)
+    out["selfie"] = max(
+        selfie(faces, strengths, groups, frame_aspect),
+        phone_held(faces, strengths, groups, persons, phones),
+    )
     out["pitch"] = players_on_pitch(persons, grass, ball_games, bat_games)
     out["plank"] = level_body(persons, faces)
     return out

@@ -199,8 +199,8 @@ class TopicReader:
         probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
         read = (ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games, ev.frame_aspect)
-        people = features(*read)
-        said = features(*read, shown=True)  # shown from a looser gender ramp
+        people = features(*read, phones=ev.phones)
+        said = features(*read, shown=True, phones=ev.phones)  # a looser gender ramp
         someone = people["person"]
         mass = table.map.imagenet @ probs + someone * (table.map.context @ probs)
         torn = torn_animals(ev.objects)
