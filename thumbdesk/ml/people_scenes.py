@@ -51,7 +51,7 @@ of 64 of the 66 items labelled selfie with a face read 0.43 or more (not a coupl
 mirror, 0.09, nor a woman cheek to cheek with her dog, 0.0); two violinists looking at their
 music (0.0), a bride and groom dancing cheek to cheek (0.0) and a couple at an event facing
 each other (0.3) were no selfies. Any ramp from 0.2-0.3 to 0.4-0.5 tags the same.
-A mirror selfie (the phone in view, the face small) is not seen."""
+A mirror selfie (the phone in view, the face small) is ``phone_held``'s."""
 SELFIE_CENTRED = (0.35, 0.25)
 """How far from the frame's middle (a share of its width) a lone selfie's face may lie, and
 where it fully counts: whoever films themselves holds the phone to one side as often as in
