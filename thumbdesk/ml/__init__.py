@@ -82,6 +82,6 @@ def never_tagged_words(words: Sequence[str]) -> list[str]:
     from thumbdesk.ml.people_features import FEATURES
 
     rows = evidence_map.load_map(text_embeddings().label_names, FEATURES)
-    resolved = [evidence_map.resolve_word(w, rows) for w in words]
-    never = evidence_map.compile_map(resolved, rows).never
-    return [w for w, n in zip(words, never, strict=True) if n]
+    never = evidence_map.never_topics(rows)
+    resolved = evidence_map.resolve_words(words, rows)
+    return [w for w, topic in zip(words, resolved, strict=True) if topic in never]

@@ -161,19 +161,29 @@ def load_map(
 
 def resolve_word(word: str, rows: Sequence[EvidenceRow]) -> str:
     """The map topic that stands for ``word``: itself, its alias target, or its singular."""
-    topics = _topics(tuple(rows))
-    key = " ".join(word.lower().split())
-    aliases = _aliases(tuple(rows))
-    for candidate in (
-        key,
-        key[:-1] if key.endswith("s") else "",
-        key[:-2] if key.endswith("es") else "",
-    ):
-        if candidate in aliases:
-            return aliases[candidate]
-        if candidate in topics:
-            return candidate
-    return key
+    return resolve_words([word], rows)[0]
+
+
+def resolve_words(words: Sequence[str], rows: Sequence[EvidenceRow]) -> list[str]:
+    """``resolve_word`` of each word (the map's topics and aliases looked up once)."""
+    table = tuple(rows)
+    topics, aliases = _topics(table), _aliases(table)
+    out = []
+    for word in words:
+        key = " ".join(word.lower().split())
+        for candidate in (
+            key,
+            key[:-1] if key.endswith("s") else "",
+            key[:-2] if key.endswith("es") else "",
+        ):
+            if candidate in aliases:
+                key = aliases[candidate]
+                break
+            if candidate in topics:
+                key = candidate
+                break
+        out.append(key)
+    return out
 
 
 @cache
@@ -184,6 +194,12 @@ def _topics(rows: tuple[EvidenceRow, ...]) -> frozenset[str]:
 @cache
 def _aliases(rows: tuple[EvidenceRow, ...]) -> dict[str, str]:
     return {r.topic: r.key for r in rows if r.source == "alias"}
+
+
+@cache
+def never_topics(rows: tuple[EvidenceRow, ...]) -> frozenset[str]:
+    """The map topics nothing the bundled models see shows (source ``none``): never tagged."""
+    return frozenset(r.topic for r in rows if r.source == "none")
 
 
 def class_range(key: str) -> range:
@@ -215,15 +231,14 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
     activity: list[dict[str, float]] = [{} for _ in words]
     keyed = {"object": objects, "people": people, "style": style, "activity": activity}
     mapped = np.zeros(n, bool)
-    never = np.zeros(n, bool)
+    nothing_shows = never_topics(tuple(rows))
+    never = np.array([w in nothing_shows for w in words], bool)
     for row in rows:
         if row.source == "alias":
             continue
         for i in positions.get(row.topic, ()):
             mapped[i] = True
-            if row.source == "none":
-                never[i] = True
-            elif row.source in ("imagenet", "context"):
+            if row.source in ("imagenet", "context"):
                 target = imagenet if row.source == "imagenet" else context
                 span = class_range(row.key)
                 np.maximum(
@@ -231,7 +246,7 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
                     row.weight,
                     out=target[i, span.start : span.stop],
                 )
-            else:
+            elif row.source != "none":
                 into = keyed[row.source][i]
                 into[row.key] = max(into.get(row.key, 0.0), row.weight)
     overlap = _evidence_overlap(imagenet + context, objects, people, style, activity)

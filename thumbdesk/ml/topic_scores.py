@@ -99,7 +99,7 @@ class _TopicTable:
     def __init__(self, words: tuple[str, ...], reader: TopicReader) -> None:
         self.words = words
         rows = reader.map_rows
-        resolved = [evidence_map.resolve_word(w, rows) for w in words]
+        resolved = evidence_map.resolve_words(words, rows)
         self.map = evidence_map.compile_map(resolved, rows)
         # only words the map lacks are matched zero-shot (and may load the text encoder)
         zero = np.zeros((len(words), evidence_map.N_CLASSES), np.float32)
