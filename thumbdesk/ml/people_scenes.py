@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from thumbdesk.ml.evidence import inside
-from thumbdesk.ml.presence import person_strength
+from thumbdesk.ml.presence import person_strength, upper
 from thumbdesk.ml.ramps import ramp
 from thumbdesk.ml.readings import FaceReading, PersonReading
 
@@ -155,14 +155,13 @@ def selfie(
     filmed, unless it is close enough to be held at arm's length and not a child's
     (SELFIE_CLOSE). ``groups``: each face's ``_age_group`` (None where its age was not judged).
     """
-    clear = [(f, s, g) for f, s, g in zip(faces, strengths, groups, strict=True) if s >= 0.5]
-    if not clear:
+    clear = _clear_faces(faces, strengths, groups)
+    holder = _holder(clear)
+    if holder is None:
         return 0.0
-    main, sure, group = max(clear, key=lambda fsg: fsg[0].box[3])
+    main, sure, group = holder
     sure *= ramp(main.frontal, *SELFIE_FRONTAL)
     height = main.box[3]
-    if group is not None and group[2] >= 0.5:
-        return 0.0
     if len(clear) >= 2:
         together = sum(f.box[3] >= TOGETHER * height for f, _, _ in clear) >= 2
         return sure * ramp(height, *(SELFIE_GROUP_FACE if together else SELFIE_FACE))
@@ -189,20 +188,37 @@ def phone_held(
     a clear main face of some size (PHONE_FACE) that is no baby's. ``phones``: (box, detector
     certainty) of each phone found.
     """
-    clear = [(f, s, g) for f, s, g in zip(faces, strengths, groups, strict=True) if s >= 0.5]
-    if not clear or not phones:
+    holder = _holder(_clear_faces(faces, strengths, groups))
+    if holder is None or not phones:
         return 0.0
-    main, sure, group = max(clear, key=lambda fsg: fsg[0].box[3])
-    if group is not None and group[2] >= 0.5:
-        return 0.0
-    held = 0.0
-    for (x, y, w, h), score in phones:
-        cx, cy = x + w / 2, y + h / 2
-        if any(
-            p.score >= 0.5
-            and p.box[0] <= cx <= p.box[0] + p.box[2]
-            and p.box[1] <= cy <= p.box[1] + PHONE_HELD * p.box[3]
-            for p in persons
-        ):
-            held = max(held, ramp(score, *PHONE_SEEN))
+    main, sure, _ = holder
+    held = max(
+        (
+            ramp(score, *PHONE_SEEN)
+            for box, score in phones
+            if any(p.score >= 0.5 and inside(box, upper(p.box, PHONE_HELD)) for p in persons)
+        ),
+        default=0.0,
+    )
     return sure * held * ramp(main.box[3], *PHONE_FACE)
+
+
+Clear = tuple[FaceReading, float, tuple[float, float, float] | None]
+"""A clear face, how sure it is (``presence.face_strength``), its age group (or None)."""
+
+
+def _clear_faces(
+    faces: Sequence[FaceReading],
+    strengths: Sequence[float],
+    groups: Sequence[tuple[float, float, float] | None],
+) -> list[Clear]:
+    return [(f, s, g) for f, s, g in zip(faces, strengths, groups, strict=True) if s >= 0.5]
+
+
+def _holder(clear: Sequence[Clear]) -> Clear | None:
+    """The largest clear face: whoever holds the phone (None if none, or a baby's)."""
+    if not clear:
+        return None
+    main = max(clear, key=lambda fsg: fsg[0].box[3])
+    group = main[2]
+    return None if group is not None and group[2] >= 0.5 else main

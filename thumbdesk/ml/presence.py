@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from thumbdesk.ml.evidence import inside
 from thumbdesk.ml.ramps import ramp
 from thumbdesk.ml.readings import FaceReading, PersonReading
 
@@ -42,9 +43,15 @@ def face_strength(face: FaceReading, persons: Sequence[PersonReading] = ()) -> f
 
 def in_head(face: FaceReading, person: PersonReading) -> bool:
     """The face's centre lies in the upper half of the person's box."""
-    fx, fy = face.box[0] + face.box[2] / 2, face.box[1] + face.box[3] / 2
-    px, py, pw, ph = person.box
-    return px <= fx <= px + pw and py <= fy <= py + ph / 2
+    return inside(face.box, upper(person.box, 0.5))
+
+
+def upper(
+    box: tuple[float, float, float, float], share: float
+) -> tuple[float, float, float, float]:
+    """The top ``share`` of a box (x, y, w, h)."""
+    x, y, w, h = box
+    return x, y, w, h * share
 
 
 def person_strength(person: PersonReading) -> float:
