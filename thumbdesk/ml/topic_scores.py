@@ -136,6 +136,31 @@ class _TopicTable:
         )
         self.pair = np.array(["couple" in p for p in self.map.people], dtype=bool)
         """Words that name the two people in view together (see ``pick_tags``)."""
+        self.people = _KeyedWeights(self.map.people)
+        self.styles = _KeyedWeights(self.map.style)
+        self.activity = _KeyedWeights(self.map.activity)
+
+
+class _KeyedWeights:
+    """Each word's weights on a keyed source (people features, styles, activities) as a matrix.
+
+    ``part(values)`` is each word's strongest weighted value (0 where it has none).
+    """
+
+    def __init__(self, per_word: Sequence[dict[str, float]]) -> None:
+        self.keys = tuple(sorted({k for d in per_word for k in d}))
+        self.weights = np.zeros((len(per_word), len(self.keys)))
+        column = {k: j for j, k in enumerate(self.keys)}
+        for i, d in enumerate(per_word):
+            for k, w in d.items():
+                self.weights[i, column[k]] = w
+
+    def part(self, values: dict[str, float]) -> np.ndarray:
+        """(n,) each word's strongest weighted value of ``values`` (keyed as the weights)."""
+        if not self.keys:
+            return np.zeros(len(self.weights))
+        read = np.array([values[k] for k in self.keys])
+        return np.max(self.weights * read, axis=1, initial=0.0)
 
 
 class TopicReader:
@@ -227,12 +252,12 @@ class TopicReader:
             name: float(doer[k]) * self._activity.certainty(float(p), k, TAG_MIN)
             for k, (name, p) in enumerate(zip(ACTIVITIES, doing, strict=True))
         }
-        parts = [classes, zero_shot, objects, _keyed_part(table.map.style, styles)]
-        activity = _keyed_part(table.map.activity, activities)
+        parts = [classes, zero_shot, objects, table.styles.part(styles)]
+        activity = table.activity.part(activities)
         # how far none of the other evidence shows each word (its noisy-OR's complement)
         unseen = np.prod([1.0 - p for p in parts], axis=0)
-        unshown = unseen * (1.0 - _keyed_part(table.map.people, said))
-        unseen *= 1.0 - _keyed_part(table.map.people, people)
+        unshown = unseen * (1.0 - table.people.part(said))
+        unseen *= 1.0 - table.people.part(people)
         shown = _certain(unshown * (1.0 - activity), table.map.never)
         counted = _certain(unseen * (1.0 - np.minimum(activity, ACTIVITY_COUNTS)), table.map.never)
         return shown, counted
@@ -301,11 +326,6 @@ def _certain(unseen: np.ndarray, never: np.ndarray) -> np.ndarray:
     combined = 1.0 - unseen
     combined[never] = 0.0
     return np.clip(combined, 0.0, 1.0)
-
-
-def _keyed_part(per_word: Sequence[dict[str, float]], values: dict[str, float]) -> np.ndarray:
-    """(n,) each word's strongest weighted value of a keyed source (people features, styles)."""
-    return np.array([max([w * values[k] for k, w in d.items()] + [0.0]) for d in per_word])
 
 
 def _has_subject(ev: Evidence) -> bool:
