@@ -112,6 +112,22 @@ def test_an_animal_the_detector_cannot_decide_on_is_not_named(scorer: Scorer) ->
     assert not _torn_animals(sure)  # a sure dog beside an unsure cat: the detector knows
 
 
+def test_an_animal_on_a_persons_box_read_about_as_surely_is_not_named() -> None:
+    """A woman bent forward in a yoga class, her hair hanging: the detector read her box as a
+    person (0.49) and a dog (0.41). A dog in someone's arms or beside them keeps its name, and
+    so does a dog the detector is clearly surer of."""
+    from thumbdesk.ml.animals import torn_animals as _torn_animals
+    from thumbdesk.ml.detector import Detection
+
+    bent = Detection("dog", 0.41, (0.33, 0.49, 0.39, 0.39))
+    her = Detection("person", 0.49, (0.34, 0.48, 0.38, 0.38))
+    assert _torn_animals([her, bent]) == [bent]
+    held = Detection("dog", 0.45, (0.4, 0.6, 0.15, 0.15))  # in the arms of a person 0.5
+    assert not _torn_animals([Detection("person", 0.5, (0.3, 0.2, 0.4, 0.8)), held])
+    sure = Detection("dog", 0.8, (0.33, 0.49, 0.39, 0.39))
+    assert not _torn_animals([her, sure])
+
+
 def class_probs(**mass: float) -> np.ndarray:
     """ImageNet probabilities with ``mass`` on the named classes (underscores for spaces), the
     rest on an abacus (no animal, no person)."""

@@ -40,8 +40,10 @@ of an animal it does not detect counts this much (a ballroom's gowns read as spa
 penguin seen close as corgis); so does an animal no detector class can confirm (children in
 sand read as an Indian cobra 0.56, couples by the sea as fish held up by anglers 0.5-0.7)."""
 TORN = 0.1
-"""Two animal classes of the detector on one box within this much of each other: the detector
-cannot tell which animal it is (``torn_animals``)."""
+"""Two animal classes of the detector, or an animal and a person, on one box (TORN_OVERLAP) within
+this much of each other: the detector cannot tell what it is (``torn_animals``)."""
+TORN_OVERLAP = 0.5
+"""Intersection over union from which two detections are on one box."""
 PEOPLE_SCENE = 0.5
 """Detector confidence of a person that makes the frame a people scene."""
 STAND_INS = frozenset({"teddy bear"})
@@ -143,16 +145,20 @@ def torn_animals(objects: Sequence[Detection]) -> list[Detection]:
     """Animal detections the detector cannot decide on (TORN).
 
     The same box is read as another animal about as surely (a rendered rabbit as a bird 0.39
-    and a horse 0.35). Such a detection names no animal, and the classifier's animals count
-    UNCONFIRMED beside it.
+    and a horse 0.35), or as a person (a woman bent forward in a yoga class, her hair hanging,
+    a dog 0.41 on the box of a person 0.49). Such a detection names no animal, and the
+    classifier's animals count UNCONFIRMED beside it.
     """
     animals = [d for d in objects if d.label in ANIMAL_SET]
+    rivals = animals + [d for d in objects if d.label == "person"]
     return [
         d
         for d in animals
         if any(
-            o.label != d.label and abs(o.score - d.score) <= TORN and box_iou(o.box, d.box) >= 0.5
-            for o in animals
+            o.label != d.label
+            and abs(o.score - d.score) <= TORN
+            and box_iou(o.box, d.box) >= TORN_OVERLAP
+            for o in rivals
         )
     ]
 
