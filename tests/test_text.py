@@ -98,6 +98,22 @@ def test_an_intertitle_on_a_plain_background_is_a_title_card(detector):
     assert found is not None and found.title_card
 
 
+def test_an_app_s_end_card_is_a_title_card(detector):
+    # The card a TikTok download closes on: the app's name over a bar on a bare dark screen,
+    # 2-3% of the picture; a caption over a real scene (edges 0.024 and more) stays a caption.
+    card = np.full((480, 270, 3), (30, 18, 16), np.uint8)
+    font = cv2.FONT_HERSHEY_DUPLEX
+    size = cv2.getTextSize("TikTok", font, 0.8, 2)[0]
+    cv2.putText(card, "TikTok", ((270 - size[0]) // 2, 190), font, 0.8, (245, 245, 245), 2)
+    cv2.rectangle(card, (60, 250), (210, 268), (245, 245, 245), -1)
+    reading = detector.read(card)
+    assert reading.share < 0.04  # under TITLE_SHARE_PLAIN: by the bare background
+    found = text_found(reading, has_subject=False)
+    assert found is not None and found.title_card
+    assert not text_found(replace(reading, background_edges=0.03), has_subject=False).title_card
+    assert not text_found(reading, has_subject=True).title_card
+
+
 def test_a_burnt_in_caption_is_found_and_costs_its_frame_the_pick(webm_result):
     (meadow,) = frames_at(WEBM, [10.5])
     captioned = burn_caption(meadow)
