@@ -197,6 +197,23 @@ def test_a_dog_the_classifier_gainsays_is_not_named(scorer: Scorer) -> None:
     assert [t.word for t in shown.topics] == ["cat"] and dog.box in shown.subject_boxes
 
 
+def test_an_animal_filling_the_frame_needs_the_classifier_to_see_one(scorer: Scorer) -> None:
+    """A woman's face filling a beauty close-up was a cat (0.53) on a box of 0.92 of the frame,
+    where the classifier read face powder, a bonnet and a neck brace; a cat as close that the
+    classifier sees as one keeps its name."""
+    from thumbdesk.ml.detector import Detection
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    words = [Topic("cat", 6800.0)]
+    close = Detection("cat", 0.53, (0.0, 0.05, 1.0, 0.92))
+    face = class_probs(face_powder=0.06, poke_bonnet=0.06, neck_brace=0.06, seat_belt=0.08)
+    assert certainties_of(scorer, words, face, close)["cat"] < TAG_MIN
+    cat = class_probs(tabby_cat=0.4, Egyptian_Mau=0.2, face_powder=0.06)
+    assert certainties_of(scorer, words, cat, close)["cat"] >= TAG_MIN
+    smaller = Detection("cat", 0.53, (0.3, 0.3, 0.4, 0.4))  # the classifier's view holds more
+    assert certainties_of(scorer, words, face, smaller)["cat"] >= TAG_MIN
+
+
 def test_a_face_on_a_dog_is_no_persons() -> None:
     """YuNet found a golden retriever's face looking at the camera (0.88, about half its dog's
     box): it was tagged "face" and "selfie". Boxes as measured on real frames; the faces of people
