@@ -180,3 +180,18 @@ def test_a_child_s_unsure_gender_is_shown_as_girl_or_boy() -> None:
     boy = FaceReading(girl.box, 0.95, 150.0, female=0.38, age=7.0, groups=kid)
     assert features((girl,), shown=True)["girl"] >= TAG_MIN > features((girl,))["girl"]
     assert features((boy,), shown=True)["boy"] >= TAG_MIN > features((boy,))["boy"]
+
+
+def test_baby_things_make_no_grown_up_a_baby() -> None:
+    """A salon's client under a cape read as a bassinet (0.25): a person among baby things is a
+    baby only where no face read surely as a grown-up's stands for them; a person with no face
+    there (a baby in a cot) still is one."""
+    from thumbdesk.ml.readings import PersonReading
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    client = PersonReading((0.2, 0.28, 0.78, 0.72), 0.74)
+    her_face = FaceReading((0.75, 0.32, 0.13, 0.12), 0.95, 59.0, 0.9, 24.0, None, (0.0, 0.04, 0.13))
+    assert features((her_face,), (client,), baby_context=0.3)["baby"] < TAG_MIN
+    assert features((), (client,), baby_context=0.3)["baby"] >= TAG_MIN
+    cot = PersonReading((0.3, 0.5, 0.3, 0.2), 0.45)
+    assert features((her_face,), (client, cot), baby_context=0.3)["baby"] >= TAG_MIN

@@ -54,7 +54,9 @@ CRADLED_SCORE = (0.35, 0.45)
 """Detector confidence from which a person among baby things counts, and where fully: lower than
 a person anywhere else (``person_strength``), because a baby lying swaddled in a cot is found
 less surely than someone standing (0.45 for a sleeping baby under a quilt), and the classifier's
-cot is itself evidence that the person in it is small."""
+cot is itself evidence that the person in it is small. A person whose head holds a face read
+surely as a grown-up's (GROWN_REFERENCE) is no baby among the baby things: a salon's client under
+a cape the classifier read as a bassinet (0.25) was "baby, family" with the two women's faces."""
 
 AGE_SURE_PX = (28.0, 40.0)
 """Face height (pixels read) from which the age probe is heard, and where alone (below, the
@@ -216,7 +218,16 @@ def features(
         said *= 1.0 - ramp(p.child or 0.0, *BODY_CHILD)
         word = "woman" if p.female > 0.5 else "man"
         out[word] = max(out[word], said)
-    cradled = max([present] + [ramp(p.score, *CRADLED_SCORE) for p in persons])
+    # the person among baby things is one no surely grown-up face stands for
+    grown_faces = [
+        f for f, g in zip(faces, groups, strict=True) if g is not None and g[1] >= GROWN_REFERENCE
+    ]
+    unheld = [p for p in persons if not any(in_head(f, p) for f in grown_faces)]
+    cradled = max(
+        [s for f, s in zip(faces, strengths, strict=True) if f not in grown_faces]
+        + [max(person_strength(p), ramp(p.score, *CRADLED_SCORE)) for p in unheld]
+        + [0.0]
+    )
     out["baby"] = max(out["baby"], cradled * among_baby_things)
     n = people_count(faces, persons)
     # a group needs a face or a clearly seen person: the detector's unsure "people" alone
