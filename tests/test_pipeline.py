@@ -60,9 +60,11 @@ def test_every_clip_gives_ranked_candidates_and_reasoned_rejections(name, core_r
         assert rejection.detail
     seen = {c.frame.index for c in result.candidates}
     assert seen.isdisjoint(r.frame_index for r in result.rejected)
-    # Every clustered frame is either a candidate or a duplicate of one.
+    # Every clustered frame is either a candidate or a duplicate of one; a group stands for
+    # the frames of its other takes too (core.other_takes).
     duplicates = sum(r.reason == "duplicate" for r in result.rejected)
-    assert sum(c.cluster_size for c in result.candidates) == len(result.candidates) + duplicates
+    groups = [c for c in result.candidates if c.take_of is None]
+    assert sum(c.cluster_size for c in groups) == len(result.candidates) + duplicates
     for candidate in result.candidates:
         height, width = candidate.frame.image.shape[:2]
         assert max(height, width) <= PipelineConfig().working_size

@@ -43,3 +43,21 @@ def test_an_average_face_is_no_loss_against_no_face(base) -> None:
 def test_a_clip_without_faces_is_ranked_on_picture_quality_alone(base) -> None:
     (alone,) = rescored([_with_face(base, None)], PipelineConfig())
     assert alone.breakdown.quality == pytest.approx(quality_score(base.quality), abs=1e-4)
+
+
+def test_another_take_sets_no_reference(base) -> None:
+    """Another take of a group (``core.other_takes``) is measured against the groups: its
+    popularity does not become the clip's reference, so the groups score as they would
+    without it, and it is ranked by its score as any candidate is."""
+    from thumbdesk.core.rank import ranked
+
+    group = replace(base, cluster_id=0, cluster_size=30, topics=FrameTopics(popularity=0.2))
+    other = replace(base, cluster_id=1, cluster_size=10, topics=FrameTopics(popularity=0.3))
+    take = replace(
+        base, cluster_id=2, cluster_size=30, take_of=0, topics=FrameTopics(popularity=0.9)
+    )
+    alone = rescored([group, other], PipelineConfig())
+    scored = rescored([group, other, take], PipelineConfig())
+    assert [c.score for c in scored[:2]] == [c.score for c in alone]
+    assert scored[2].score > scored[0].score
+    assert ranked(scored)[0].cluster_id == 2  # the better picture of the group's shot

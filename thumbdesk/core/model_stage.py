@@ -13,6 +13,9 @@ yielding a partial ranking after each batch (small faces completed at full resol
 3. marks faces shown less clearly than another candidate's of the same shot, and reads the
    text of any candidate that rose to the top meanwhile.
 
+``ModelStage.with_takes`` then scores the other takes of a clip with few candidates
+(``core.other_takes``) and reads their text.
+
 The frames it replaces are rejected with the reason. Nothing here imports a model: the scorer
 is seen through the protocols of ``core.types``.
 """
@@ -23,7 +26,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 from functools import partial
 
-from thumbdesk.core import clean_text, clear_faces, moments
+from thumbdesk.core import clean_text, clear_faces, moments, other_takes
 from thumbdesk.core.detail import DetailPass
 from thumbdesk.core.model_api import FrameScorer
 from thumbdesk.core.rank import ranked, rescored
@@ -113,6 +116,29 @@ class ModelStage:
             scored = self._rescored(scored)
             yield PartialCandidates(ranked(scored))
         return scored
+
+    def with_takes(
+        self,
+        candidates: list[Candidate],
+        takes: Sequence[Candidate],
+        detail: DetailPass | None = None,
+    ) -> list[Candidate]:
+        """``candidates`` and the other takes of their groups (``core.other_takes``), scored.
+
+        The takes' text is read; those with more burnt-in text than their group's are left out.
+        """
+        scorer = self._scorer
+        evidence = scorer.evidence([t.frame.image for t in takes])
+        if detail is not None:
+            evidence = detail.complete([t.frame for t in takes], evidence)
+        scored = [
+            replace(t, topics=self._finish(scorer.score_topics(item, self._topics)), evidence=item)
+            for t, item in zip(takes, evidence, strict=True)
+        ]
+        read = self._read_top_text(self._rescored([*candidates, *scored]))
+        groups = [c for c in read if c.take_of is None]
+        kept = other_takes.without_more_text([c for c in read if c.take_of is not None], groups)
+        return self._rescored([*groups, *kept])
 
     def second_looks(
         self,

@@ -27,6 +27,7 @@ from thumbdesk.core.errors import VideoError
 from thumbdesk.core.grouping import Sampled, cluster, frame_looks, member_lookup
 from thumbdesk.core.model_api import DetailScorer, FrameScorer
 from thumbdesk.core.model_stage import ModelStage, top_tags
+from thumbdesk.core.other_takes import offered, other_takes
 from thumbdesk.core.probe import open_video
 from thumbdesk.core.rank import ranked, rescored
 from thumbdesk.core.shot_tags import with_shot_tags
@@ -173,8 +174,11 @@ def run_pipeline(
     yield PartialCandidates(ranked(candidates))
 
     mark = time.perf_counter()
-    if scorer is not None:
-        members_of = member_lookup(kept, others, picture)
+    members_of = member_lookup(kept, others, picture)
+    if scorer is None:
+        takes = other_takes(candidates, members_of)
+        candidates, rejected = rescored([*candidates, *takes], config), offered(rejected, takes)
+    else:
         between = InBetween(
             path, sampler.stats.frame_times_s, [s.metrics for s in sampled], config, picture
         )
@@ -189,6 +193,10 @@ def run_pipeline(
         try:
             candidates = yield from stage.score(candidates, detail)
             candidates, rejected = stage.second_looks(candidates, rejected, detail)
+            takes = other_takes(candidates, members_of)
+            if takes:
+                candidates = stage.with_takes(candidates, takes, detail)
+                rejected = offered(rejected, [c for c in candidates if c.take_of is not None])
             candidates = with_shot_tags(candidates, scorer, topics, config)
         finally:
             between.close()

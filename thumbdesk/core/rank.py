@@ -120,15 +120,17 @@ def rescored(candidates: Sequence[Candidate], config: PipelineConfig) -> list[Ca
     Representativeness is relative to the largest cluster and popularity to the most popular
     scored candidate (at least ``config.popularity_floor``), so both terms use the whole
     0..1 range within a clip, like quality does; where any candidate shows a face, a frame
-    without one counts an average face (NO_FACE_QUALITY). A title card not flagged yet is
-    flagged.
+    without one counts an average face (NO_FACE_QUALITY). Other takes of a group
+    (``Candidate.take_of``) are measured against the groups and set none of these references.
+    A title card not flagged yet is flagged.
     """
     if not candidates:
         return []
-    largest = max(c.cluster_size for c in candidates)
-    scored = [c.topics.popularity for c in candidates if c.topics is not NEUTRAL_TOPICS]
+    groups = [c for c in candidates if c.take_of is None] or list(candidates)
+    largest = max(c.cluster_size for c in groups)
+    scored = [c.topics.popularity for c in groups if c.topics is not NEUTRAL_TOPICS]
     scale = max([config.popularity_floor, *scored])
-    faces = any(c.topics.face_quality is not None for c in candidates)
+    faces = any(c.topics.face_quality is not None for c in groups)
     return [
         _flag_title_card(replace(c, breakdown=breakdown_for(c, largest, config, scale, faces)))
         for c in candidates

@@ -217,6 +217,9 @@ class Candidate:
     moment_note: str = ""
     """Why this frame stands for its group rather than the one first chosen, when the peak of
     an action made the difference (e.g. "peak of the action: arms raised; was 2.10 s")."""
+    take_of: int | None = None
+    """The cluster id of the group whose other picture this candidate is (``core.other_takes``);
+    None for a group's own candidate. Takes set none of the clip's references in scoring."""
     evidence: Any = field(default=None, repr=False)
     """The scorer's cached evidence, kept so that topic edits re-rank without the image model."""
 
