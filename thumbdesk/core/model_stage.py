@@ -87,6 +87,17 @@ class ModelStage:
     def _rescored(self, candidates: list[Candidate]) -> list[Candidate]:
         return rescored(candidates, self._config)
 
+    def _read(self, candidates: Sequence[Candidate], detail: DetailPass | None) -> list[Candidate]:
+        """``candidates`` with the scorer's evidence (``detail`` completing it) and topics."""
+        scorer = self._scorer
+        evidence = scorer.evidence([c.frame.image for c in candidates])
+        if detail is not None:
+            evidence = detail.complete([c.frame for c in candidates], evidence)
+        return [
+            replace(c, topics=self._finish(scorer.score_topics(item, self._topics)), evidence=item)
+            for c, item in zip(candidates, evidence, strict=True)
+        ]
+
     def score(
         self, candidates: list[Candidate], detail: DetailPass | None = None
     ) -> Generator[PipelineEvent, None, list[Candidate]]:
@@ -101,12 +112,9 @@ class ModelStage:
         step = max(SCORE_BATCH, int(getattr(scorer, "batch_size", SCORE_BATCH)))
         for first in range(0, len(order), step):
             batch = order[first : first + step]
-            evidence = scorer.evidence([candidates[i].frame.image for i in batch])
-            if detail is not None:
-                evidence = detail.complete([candidates[i].frame for i in batch], evidence)
-            for i, item in zip(batch, evidence, strict=True):
-                frame_topics = self._finish(scorer.score_topics(item, self._topics))
-                scored[i] = replace(candidates[i], topics=frame_topics, evidence=item)
+            read = self._read([candidates[i] for i in batch], detail)
+            for i, candidate in zip(batch, read, strict=True):
+                scored[i] = candidate
             done = min(len(order), first + step)
             yield Progress(
                 "score",
@@ -127,15 +135,7 @@ class ModelStage:
 
         The takes' text is read; those with more burnt-in text than their group's are left out.
         """
-        scorer = self._scorer
-        evidence = scorer.evidence([t.frame.image for t in takes])
-        if detail is not None:
-            evidence = detail.complete([t.frame for t in takes], evidence)
-        scored = [
-            replace(t, topics=self._finish(scorer.score_topics(item, self._topics)), evidence=item)
-            for t, item in zip(takes, evidence, strict=True)
-        ]
-        read = self._read_top_text(self._rescored([*candidates, *scored]))
+        read = self._read_top_text(self._rescored([*candidates, *self._read(takes, detail)]))
         groups = [c for c in read if c.take_of is None]
         kept = other_takes.without_more_text([c for c in read if c.take_of is not None], groups)
         return self._rescored([*groups, *kept])

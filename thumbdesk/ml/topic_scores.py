@@ -157,9 +157,7 @@ class _KeyedWeights:
 
     def part(self, values: dict[str, float]) -> np.ndarray:
         """(n,) each word's strongest weighted value of ``values`` (keyed as the weights)."""
-        if not self.keys:
-            return np.zeros(len(self.weights))
-        read = np.array([values[k] for k in self.keys])
+        read = np.array([values[k] for k in self.keys], dtype=float)
         return np.max(self.weights * read, axis=1, initial=0.0)
 
 
