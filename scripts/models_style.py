@@ -226,12 +226,14 @@ def run_probe_script(
     train: Callable[..., None],
     cache_help: str = "",
     argv: list[str] | None = None,
+    collect_rows: Callable[[Path, Path, Path], None] | None = None,
 ) -> int:
     """Run a probe's build script from its command line.
 
     ``collect MIRRORS DATA`` copies the images of ``sources``' rows; ``train DATA [--out FILE]``
     calls ``train(data, out)``, or with ``cache_help`` (what the cache keeps) ``train DATA
-    [--cache FILE]`` calls ``train(data, out, cache)``.
+    [--cache FILE]`` calls ``train(data, out, cache)``. ``collect_rows`` replaces ``collect``
+    for sources of another format (one row per image: ``models_scene.py``).
     """
     parser = argparse.ArgumentParser(description=description)
     sub = parser.add_subparsers(dest="step", required=True)
@@ -245,7 +247,7 @@ def run_probe_script(
         t.add_argument("--cache", type=Path, help=cache_help)
     args = parser.parse_args(argv)
     if args.step == "collect":
-        collect(args.mirrors, args.data, sources)
+        (collect_rows or collect)(args.mirrors, args.data, sources)
     elif cache_help:
         train(args.data, args.out, args.cache)
     else:

@@ -45,6 +45,7 @@ def test_every_bundled_topic_is_in_the_map() -> None:
         ("dog,object,wolf,1,\n", "not a class of the object detector"),
         ("dog,people,elf,1,\n", "not a people feature"),
         ("cartoon,style,anime,1,\n", "not a style"),
+        ("beach,scene,desert,1,\n", "not a scene"),
         ("dance,activity,ballet,1,\n", "not an activity"),
         ("dog,object,dog,2,\n", "not in (0, 1]"),
         ("Dog,object,dog,1,\n", "lower-case"),
@@ -102,7 +103,7 @@ def test_aliases_and_plurals_resolve_to_map_topics() -> None:
 
 
 def test_words_nothing_shows_are_never_tagged() -> None:
-    compiled = evidence_map.compile_map(["kiss", "sunset", "dog"], rows())
+    compiled = evidence_map.compile_map(["kiss", "travel", "dog"], rows())
     assert compiled.never.tolist() == [True, True, False]
     # the activity probe's running head reads walkers and hikers as running: not shown
     assert evidence_map.compile_map(["running", "dance"], rows()).never.tolist() == [True, False]

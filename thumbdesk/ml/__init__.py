@@ -74,7 +74,7 @@ def never_tagged_words(words: Sequence[str]) -> list[str]:
     """The words the evidence map says nothing the bundled models see shows (source ``none``).
 
     They match (no warning), but no frame is ever tagged with them and they add nothing to
-    popularity: kiss, sunset, running ... Needs no scorer; raises ModelError if the map or the
+    popularity: kiss, travel, running ... Needs no scorer; raises ModelError if the map or the
     text embeddings are missing or corrupt.
     """
     from thumbdesk.ml import evidence_map

@@ -3,11 +3,11 @@
 Each row names one piece of evidence for a topic and how much it counts: ImageNet classes of
 the classifier (``imagenet``, or ``context`` when it counts only with a person in view),
 classes of the object detector (``object``), people features (``people``), how the picture is
-made (``style``: drawn or rendered, ``ml.style``), what people do (``activity``,
-``ml.activity``), or ``none`` for a word nothing in the bundled models shows (such a word is
-never tagged). ``load_map`` parses and checks the file (every bad row is named by its line);
-``compile_map`` turns it into arrays for one topic list. Words the map lacks are left to the
-zero-shot text matching of the scorer.
+made (``style``: drawn or rendered, ``ml.style``), the place it shows (``scene``: a beach, snow,
+a city, ``ml.scene``), what people do (``activity``, ``ml.activity``), or ``none`` for a word
+nothing in the bundled models shows (such a word is never tagged). ``load_map`` parses and
+checks the file (every bad row is named by its line); ``compile_map`` turns it into arrays for
+one topic list. Words the map lacks are left to the zero-shot text matching of the scorer.
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ import numpy as np
 
 from thumbdesk.core.errors import ModelError
 from thumbdesk.ml.activity import ACTIVITIES
+from thumbdesk.ml.scene import SCENES
 
 log = logging.getLogger(__name__)
 
 MAP_FILE = "evidence.csv"
-SOURCES = ("imagenet", "context", "object", "people", "style", "activity", "none", "alias")
+SOURCES = (
+    "imagenet", "context", "object", "people", "style", "scene", "activity", "none", "alias",
+)  # fmt: skip
 STYLES = ("cartoon",)
 """Keys of the ``style`` source: what ``ml.style`` says of a whole frame."""
 N_CLASSES = 1000
@@ -64,6 +67,8 @@ class CompiledMap:
     """Per word: people feature -> weight."""
     style: tuple[dict[str, float], ...]
     """Per word: style (``STYLES``) -> weight."""
+    scene: tuple[dict[str, float], ...]
+    """Per word: scene (``ml.scene.SCENES``) -> weight."""
     activity: tuple[dict[str, float], ...]
     """Per word: activity (``ml.activity.ACTIVITIES``) -> weight."""
     shared: np.ndarray = field(repr=False)
@@ -126,6 +131,8 @@ def _check_row(
         return f"{key!r} is not a people feature"
     if source == "style" and key not in STYLES:
         return f"{key!r} is not a style (one of {', '.join(STYLES)})"
+    if source == "scene" and key not in SCENES:
+        return f"{key!r} is not a scene (one of {', '.join(SCENES)})"
     if source == "activity" and key not in ACTIVITIES:
         return f"{key!r} is not an activity (one of {', '.join(ACTIVITIES)})"
     if source in ("imagenet", "context"):
@@ -228,8 +235,11 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
     objects: list[dict[str, float]] = [{} for _ in words]
     people: list[dict[str, float]] = [{} for _ in words]
     style: list[dict[str, float]] = [{} for _ in words]
+    scene: list[dict[str, float]] = [{} for _ in words]
     activity: list[dict[str, float]] = [{} for _ in words]
-    keyed = {"object": objects, "people": people, "style": style, "activity": activity}
+    keyed = {
+        "object": objects, "people": people, "style": style, "scene": scene, "activity": activity,
+    }  # fmt: skip
     mapped = np.zeros(n, bool)
     nothing_shows = never_topics(tuple(rows))
     never = np.array([w in nothing_shows for w in words], bool)
@@ -249,7 +259,7 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
             elif row.source != "none":
                 into = keyed[row.source][i]
                 into[row.key] = max(into.get(row.key, 0.0), row.weight)
-    overlap = _evidence_overlap(imagenet + context, objects, people, style, activity)
+    overlap = _evidence_overlap(imagenet + context, objects, people, style, scene, activity)
     return CompiledMap(
         words=tuple(words),
         mapped=mapped,
@@ -259,6 +269,7 @@ def compile_map(words: Sequence[str], rows: Sequence[EvidenceRow]) -> CompiledMa
         objects=tuple(objects),
         people=tuple(people),
         style=tuple(style),
+        scene=tuple(scene),
         activity=tuple(activity),
         shared=overlap >= SHARED_OVERLAP,
         synonyms=overlap >= SYNONYM_OVERLAP,
@@ -276,7 +287,7 @@ def _evidence_overlap(classes: np.ndarray, *keyed: Sequence[dict[str, float]]) -
     """(n, n) cosine of the words' evidence vectors.
 
     Classes, then one column per source and key of the keyed sources (objects, people
-    features, styles, activities).
+    features, styles, scenes, activities).
     """
     keys = sorted({(s, k) for s, per_word in enumerate(keyed) for d in per_word for k in d})
     column = {k: j for j, k in enumerate(keys)}

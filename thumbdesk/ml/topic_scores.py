@@ -3,7 +3,8 @@
 ``TopicReader`` reads a frame's evidence (``ml.evidence.Evidence``, made by ``ml.scorer``)
 through the curated evidence map (``resources/evidence.csv``, see ``evidence_map``): each topic
 word's certainty is the noisy-OR of its ImageNet mass (ramped from MASS_LOW to MASS_HIGH), its
-best detection, its people features, the frame's style and what the people in view do
+best detection, its people features, the frame's style, the place it shows (``ml.scene``:
+counted as far as the frame has contrast, as the classes are) and what the people in view do
 (``ml.activity``: dance, yoga, running ...; counted only with someone in view and no
 head-and-shoulders shot, and the classifier's gymnastics and gym-equipment classes count for gym
 only where the probe reads exercise first); the detector and the classifier must agree on which
@@ -54,6 +55,7 @@ from thumbdesk.ml.faces import face_quality
 from thumbdesk.ml.located import located_objects
 from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
 from thumbdesk.ml.ramps import ramps
+from thumbdesk.ml.scene import SCENES, scene_probe
 from thumbdesk.ml.shot_ages import steady_ages
 from thumbdesk.ml.style import style_probe
 from thumbdesk.ml.text import text_found
@@ -113,6 +115,7 @@ class _TopicTable:
                 bool(p)
                 and not o
                 and not self.map.style[i]
+                and not self.map.scene[i]
                 and not self.map.imagenet[i].any()
                 and not self.map.context[i].any()
                 for i, (p, o) in enumerate(zip(self.map.people, self.map.objects, strict=True))
@@ -138,11 +141,12 @@ class _TopicTable:
         """Words that name the two people in view together (see ``pick_tags``)."""
         self.people = _KeyedWeights(self.map.people)
         self.styles = _KeyedWeights(self.map.style)
+        self.scenes = _KeyedWeights(self.map.scene)
         self.activity = _KeyedWeights(self.map.activity)
 
 
 class _KeyedWeights:
-    """Each word's weights on a keyed source (people features, styles, activities) as a matrix.
+    """Each word's weights on a keyed source (people features, styles, ...) as a matrix.
 
     ``part(values)`` is each word's strongest weighted value (0 where it has none).
     """
@@ -170,6 +174,7 @@ class TopicReader:
     def __init__(self, embeddings: TextEmbeddings) -> None:
         self._emb = embeddings
         self._style = style_probe()
+        self._scene = scene_probe()
         self._activity = activity_probe()
         self._tables: dict[tuple[str, ...], _TopicTable] = {}
         self._lock = threading.Lock()
@@ -219,6 +224,7 @@ class TopicReader:
         """
         probs = ev.probs.astype(np.float32)
         doing = self._activity.probabilities(probs)[0]
+        places = self._scene.scenes(probs)[0]
         probs = np.where(self._exercise, probs * exercise_seen(doing), probs)
         baby, ball_games, bat_games = (float(m) for m in self._context @ probs)
         read = (ev.readings, ev.persons, baby, ev.grass, ball_games, bat_games, ev.frame_aspect)
@@ -245,12 +251,16 @@ class TopicReader:
         classes = ramps(mass, MASS_LOW, MASS_HIGH) * ev.content
         zero_shot = ramps(table.zero_shot @ probs, MASS_LOW, MASS_HIGH) * ev.content
         styles = {"cartoon": self._style.certainty(ev.cartoon, 0, TAG_MIN)}
+        scenes = {
+            name: self._scene.certainty(float(p), k, TAG_MIN) * ev.content
+            for k, (name, p) in enumerate(zip(SCENES, places, strict=True))
+        }
         doer = doers(someone, ev.persons, ev.faces, ev.objects, people["pitch"])
         activities = {
             name: float(doer[k]) * self._activity.certainty(float(p), k, TAG_MIN)
             for k, (name, p) in enumerate(zip(ACTIVITIES, doing, strict=True))
         }
-        parts = [classes, zero_shot, objects, table.styles.part(styles)]
+        parts = [classes, zero_shot, objects, table.styles.part(styles), table.scenes.part(scenes)]
         activity = table.activity.part(activities)
         # how far none of the other evidence shows each word (its noisy-OR's complement)
         unseen = np.prod([1.0 - p for p in parts], axis=0)

@@ -6,7 +6,7 @@ Accepting the dialog gives a new topic list; the window re-ranks with
 matched to anything the image models see (``thumbdesk.ml.unmatched_topic_words``) are named
 in a warning under the table as the table changes, as the CLI warns about them; words the
 evidence map says nothing the bundled models see shows (``thumbdesk.ml.never_tagged_words``:
-kiss, sunset ...) are named in a quieter note, since they match but are never tagged.
+kiss, travel ...) are named in a quieter note, since they match but are never tagged.
 """
 
 from __future__ import annotations
