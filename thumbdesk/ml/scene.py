@@ -1,4 +1,4 @@
-"""What place a frame shows (a beach, snow, a city ...), where ImageNet has no class for it.
+"""What place or occasion a frame shows (a beach, snow, a city, a wedding ...): no ImageNet class.
 
 ImageNet names things, not places: a sunset, a snowy slope, a forest path or a city street
 behind the people in view has no class of its own, and its mass is spread over dozens (a
@@ -21,7 +21,10 @@ import numpy as np
 from thumbdesk.ml import assets
 from thumbdesk.ml.probe import LinearProbe, load_probe
 
-SCENES = ("sunset", "beach", "sea", "snow", "mountain", "forest", "city")
+SCENES = (
+    "sunset", "beach", "sea", "snow", "mountain", "forest", "city", "lake",
+    "wedding", "concert", "fire",
+)  # fmt: skip
 """The probe's heads, in weight-row order (the ``scene`` keys of the evidence map)."""
 
 
