@@ -9,12 +9,13 @@ training for precision: a head is called from there. A probe may read a network'
 they are instead (``logarithm`` off: the face model's 256 features, for a face's age group).
 
 The weights are built by ``scripts/models_style.py`` (the style probe),
-``scripts/models_activity.py`` (the activity probe) and ``scripts/models_age.py`` (the age
-groups) from public images that ../shared does not hold; a probe file is an ``.npz`` of
-``mean``, ``std``, ``weight`` (heads x width, or width for one head), ``bias``, ``threshold``
-(one per head) and ``floor``, and ``log`` 0 where the feature is not a logarithm. A probe whose
-heads exclude one another (an activity) is a softmax: ``softmax`` is set, and ``weight`` and
-``bias`` have one row more than the heads, for everything else.
+``scripts/models_activity.py`` (the activity probe), ``scripts/models_scene.py`` (the scene
+probe) and ``scripts/models_age.py`` (the age groups) from public images that ../shared does
+not hold; a probe file is an ``.npz`` of ``mean``, ``std``, ``weight`` (heads x width, or width
+for one head), ``bias``, ``threshold`` (one per head) and ``floor``, and ``log`` 0 where the
+feature is not a logarithm. A probe whose heads exclude one another (an activity) is a
+softmax: ``softmax`` is set, and ``weight`` and ``bias`` have one row more than the heads, for
+everything else.
 """
 
 from __future__ import annotations
