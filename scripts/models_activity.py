@@ -208,16 +208,22 @@ def softmax_of(x: np.ndarray, model: tuple[np.ndarray, ...]) -> np.ndarray:
     return softmax(((x - mean) / std) @ beta + bias)
 
 
-def threshold_for(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
-    """The lowest P from which at least PRECISION of the images called are positives.
+def threshold_for(
+    p: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    precision: float = PRECISION,
+    lowest: float = LOWEST,
+) -> float:
+    """The lowest P (from ``lowest``) from which ``precision`` of the images called are positives.
 
     Images count with their weights (every class alike), so the precision is that of a mix
     where each activity is as common as anything else, not of the collected images, whose
     "other" class is the largest.
     """
-    for t in np.arange(LOWEST, 0.995, 0.01):
+    for t in np.arange(lowest, 0.995, 0.01):
         called = p >= t
-        if called.sum() == 0 or w[called & y].sum() >= PRECISION * w[called].sum():
+        if called.sum() == 0 or w[called & y].sum() >= precision * w[called].sum():
             return float(t)
     return 0.995
 

@@ -50,7 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
-from models_activity import VIEWS, app_feature, seen_as
+from models_activity import VIEWS, app_feature, seen_as, threshold_for
 from models_style import FLOOR, _blob, platt, run_probe_script
 from thumbdesk.ml.scene import SCENES
 
@@ -192,15 +192,6 @@ def logits_of(x: np.ndarray, model: tuple[np.ndarray, ...]) -> np.ndarray:
     return out
 
 
-def threshold_for(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
-    """The lowest P from which at least PRECISION of the (weighted) images called show it."""
-    for t in np.arange(LOWEST, 0.995, 0.01):
-        called = p >= t
-        if called.sum() == 0 or w[called & y].sum() >= PRECISION * w[called].sum():
-            return float(t)
-    return 0.995
-
-
 def train(data: Path, out: Path, cache: Path | None) -> None:
     x, y, repos = dataset(data, cache)
     w = repo_weights(repos)
@@ -215,7 +206,7 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
     for k, head in enumerate(HEADS):
         a, c = platt(scores[:, k], y[:, k].astype(np.float64), w)
         p = 1.0 / (1.0 + np.exp(-(a * scores[:, k] + c)))
-        t = threshold_for(p, y[:, k], w)
+        t = threshold_for(p, y[:, k], w, PRECISION, LOWEST)
         called = p >= t
         calibration.append((a, c))
         thresholds.append(t)
