@@ -41,6 +41,7 @@ the file from the newest commit, or skips it).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -158,19 +159,40 @@ def fit_softmax(
     z = (x - mean) / std
     k = int(y.max()) + 1
     onehot = np.eye(k)[y]
-    beta, bias = np.zeros((z.shape[1], k)), np.zeros(k)
     step = 1.0 / (0.5 * np.linalg.norm(z, 2) ** 2 * w.max() / len(y) + l2)
+
+    def residuals(logits: np.ndarray) -> np.ndarray:
+        out: np.ndarray = (w[:, None] * (softmax(logits) - onehot)) / len(y)
+        return out
+
+    beta, bias = accelerated_descent(z, k, residuals, step, l2, 600)
+    return mean, std, beta, bias
+
+
+def accelerated_descent(
+    z: np.ndarray,
+    heads: int,
+    residuals: Callable[[np.ndarray], np.ndarray],
+    step: float,
+    l2: float,
+    steps: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and biases of a linear model on ``z`` by L2-penalised Nesterov gradient descent.
+
+    ``residuals(logits)``: each sample's weighted gradient on its (n, heads) logits, divided
+    by n (a softmax's P - one-hot, a logistic's P - y, times the weights).
+    """
+    beta, bias = np.zeros((z.shape[1], heads)), np.zeros(heads)
     prev_b, prev_c, t = beta.copy(), bias.copy(), 1.0
-    for _ in range(600):
-        p = softmax(z @ beta + bias)
-        g = (w[:, None] * (p - onehot)) / len(y)
+    for _ in range(steps):
+        g = residuals(z @ beta + bias)
         new_b = beta - step * (z.T @ g + l2 * beta)
         new_c = bias - step * g.sum(axis=0)
         t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
         beta = new_b + (t - 1) / t_next * (new_b - prev_b)
         bias = new_c + (t - 1) / t_next * (new_c - prev_c)
         prev_b, prev_c, t = new_b, new_c, t_next
-    return mean, std, prev_b, prev_c
+    return prev_b, prev_c
 
 
 def save_softmax_probe(

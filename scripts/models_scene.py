@@ -50,7 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
-from models_activity import VIEWS, app_feature, seen_as, threshold_for
+from models_activity import VIEWS, accelerated_descent, app_feature, seen_as, threshold_for
 from models_style import FLOOR, _blob, platt, run_probe_script
 from thumbdesk.ml.scene import SCENES
 
@@ -171,19 +171,15 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
     neg = (w[:, None] * ~y).sum(axis=0)
     balance = np.where(y, 0.5 / np.maximum(pos, 1e-9), 0.5 / np.maximum(neg, 1e-9)) * len(y)
     sample = w[:, None] * balance
-    beta, bias = np.zeros((z.shape[1], y.shape[1])), np.zeros(y.shape[1])
     step = 1.0 / (0.25 * np.linalg.norm(z, 2) ** 2 * sample.max() / len(y) + L2)
-    prev_b, prev_c, t = beta.copy(), bias.copy(), 1.0
-    for _ in range(ITERATIONS):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta + bias, -30, 30)))
-        g = sample * (p - y) / len(y)
-        new_b = beta - step * (z.T @ g + L2 * beta)
-        new_c = bias - step * g.sum(axis=0)
-        t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
-        beta = new_b + (t - 1) / t_next * (new_b - prev_b)
-        bias = new_c + (t - 1) / t_next * (new_c - prev_c)
-        prev_b, prev_c, t = new_b, new_c, t_next
-    return mean, std, prev_b, prev_c
+
+    def residuals(logits: np.ndarray) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        out: np.ndarray = sample * (p - y) / len(y)
+        return out
+
+    beta, bias = accelerated_descent(z, y.shape[1], residuals, step, L2, ITERATIONS)
+    return mean, std, beta, bias
 
 
 def logits_of(x: np.ndarray, model: tuple[np.ndarray, ...]) -> np.ndarray:
