@@ -50,7 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
-from models_style import FLOOR, IMAGES, run_probe_script
+from models_style import FLOOR, IMAGES, cached_arrays, run_probe_script
 from thumbdesk.ml.activity import ACTIVITIES
 from thumbdesk.ml.probe import softmax
 
@@ -97,10 +97,7 @@ def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, np.ndarray, np.
     """
     from thumbdesk.ml.backends import make_classifier, run_batches
 
-    known: dict[str, np.ndarray] = {}
-    if cache is not None and cache.exists():
-        with np.load(cache) as npz:
-            known = {k: npz[k] for k in npz.files}
+    known = cached_arrays(cache)
     classifier = None
     feats, classes, sources = [], [], []
     for cls_dir in sorted(p for p in data.iterdir() if p.is_dir()):

@@ -44,7 +44,7 @@ from models_activity import (
     source_weights,
     threshold_for,
 )
-from models_style import IMAGES, run_probe_script
+from models_style import IMAGES, cached_arrays, run_probe_script
 from thumbdesk.ml.backends import GraphRunner
 from thumbdesk.ml.faces import FaceDetector
 
@@ -127,10 +127,7 @@ def dataset(
     """
     from thumbdesk.ml import assets
 
-    known: dict[str, np.ndarray] = {}
-    if cache is not None and cache.exists():
-        with np.load(cache) as npz:
-            known = {k: npz[k] for k in npz.files}
+    known = cached_arrays(cache)
     detector, runner = FaceDetector(), None
     feats, classes, sources, views = [], [], [], []
     for cls_dir in sorted(p for p in data.iterdir() if p.is_dir()):

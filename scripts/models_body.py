@@ -45,7 +45,7 @@ from models_activity import (
     softmax_of,
     source_weights,
 )
-from models_style import FLOOR, IMAGES, run_probe_script
+from models_style import FLOOR, IMAGES, cached_arrays, run_probe_script
 from thumbdesk.core.decode import to_working_size
 from thumbdesk.core.types import PipelineConfig
 from thumbdesk.ml.backends import make_classifier, run_batches
@@ -94,10 +94,7 @@ def image_rows(image: np.ndarray, models: tuple) -> np.ndarray:
 
 def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, ...]:
     """Features, classes, sources (repositories) and face flags of DATA/<cls>/<source>/*."""
-    known: dict[str, np.ndarray] = {}
-    if cache is not None and cache.exists():
-        with np.load(cache) as npz:
-            known = {k: npz[k] for k in npz.files}
+    known = cached_arrays(cache)
     models = None
     feats, classes, sources = [], [], []
     for cls_dir in sorted(p for p in data.iterdir() if p.is_dir()):

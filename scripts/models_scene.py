@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
 from models_activity import VIEWS, accelerated_descent, app_feature, seen_as, threshold_for
-from models_style import FLOOR, _blob, platt, run_probe_script
+from models_style import FLOOR, _blob, cached_arrays, platt, rows, run_probe_script
 from thumbdesk.ml.scene import SCENES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,10 +78,6 @@ ENTRY: dict[str, object] = {
     "licence": "Apache-2.0 (ThumbDesk's own weights: derived statistics, no image content)",
     "script": "scripts/models_scene.py collect MIRRORS DATA && scripts/models_scene.py train DATA",
 }
-
-
-def rows(sources: Path = SOURCES) -> list[dict]:
-    return [json.loads(line) for line in sources.read_text("utf-8").splitlines() if line]
 
 
 def _video_frame(blob: bytes, at_s: float, tmp: Path) -> np.ndarray | None:
@@ -128,10 +124,7 @@ def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, np.ndarray, np.
     """
     from thumbdesk.ml.backends import make_classifier, run_batches
 
-    known: dict[str, np.ndarray] = {}
-    if cache is not None and cache.exists():
-        with np.load(cache) as npz:
-            known = {k: npz[k] for k in npz.files}
+    known = cached_arrays(cache)
     classifier = None
     feats, labels, repos = [], [], []
     for name, entry in sorted(json.loads((data / LABELS).read_text("utf-8")).items()):

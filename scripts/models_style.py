@@ -53,6 +53,14 @@ VIDEO = (".mp4", ".avi", ".webm", ".mkv", ".gif", ".mov")
 IMAGES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 
+def cached_arrays(cache: Path | None) -> dict[str, np.ndarray]:
+    """The arrays a probe script kept in ``cache`` (an .npz of model outputs), by key, or {}."""
+    if cache is None or not cache.exists():
+        return {}
+    with np.load(cache) as npz:
+        return {k: npz[k] for k in npz.files}
+
+
 def rows(sources: Path = SOURCES) -> list[dict]:
     return [json.loads(line) for line in sources.read_text("utf-8").splitlines() if line]
 
