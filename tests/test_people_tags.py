@@ -195,3 +195,21 @@ def test_baby_things_make_no_grown_up_a_baby() -> None:
     assert features((), (client,), baby_context=0.3)["baby"] >= TAG_MIN
     cot = PersonReading((0.3, 0.5, 0.3, 0.2), 0.45)
     assert features((her_face,), (client, cot), baby_context=0.3)["baby"] >= TAG_MIN
+
+
+def test_a_face_of_unsure_gender_leaves_the_body_to_say_who_it_is() -> None:
+    """A small grown-up face the gender model reads at 0.52 female (an outdoor fitness class)
+    does not silence the body probe's clear reading of the same person; a face whose gender is
+    read, or a child's face, still speaks for its person."""
+    from thumbdesk.ml.readings import PersonReading
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    body = PersonReading((0.63, 0.23, 0.27, 0.77), 0.76, female=0.08, child=0.0)
+    grown = (0.2, 0.4, 0.16)
+    unsure = FaceReading((0.77, 0.26, 0.04, 0.08), 0.9, 54.0, 0.52, 41.0, None, grown)
+    assert features((unsure,), (body,), shown=True)["man"] >= TAG_MIN
+    hers = FaceReading(unsure.box, 0.9, 54.0, 0.9, 41.0, None, grown)
+    said = features((hers,), (body,), shown=True)
+    assert said["woman"] >= TAG_MIN and said["man"] == 0.0
+    child = FaceReading(unsure.box, 0.9, 54.0, 0.52, 9.0, None, (0.1, 0.85, 0.05))
+    assert features((child,), (body,), shown=True)["man"] == 0.0
