@@ -124,13 +124,13 @@ def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, np.ndarray, np.
     return x.astype(np.float64), np.array(classes), np.array(sources)
 
 
-def app_feature(logits: np.ndarray) -> np.ndarray:
+def app_feature(logits: np.ndarray, floor: float = FLOOR) -> np.ndarray:
     """The probes' input as the app computes it from (n, 1000) logits.
 
-    The probabilities as float16 (as ``Evidence`` keeps them), their log floored at FLOOR.
+    The probabilities as float16 (as ``Evidence`` keeps them), their log floored at ``floor``.
     """
     probs = softmax(np.asarray(logits, np.float32)).astype(np.float16)
-    out: np.ndarray = np.maximum(np.log(np.maximum(probs.astype(np.float32), 1e-30)), FLOOR)
+    out: np.ndarray = np.maximum(np.log(np.maximum(probs.astype(np.float32), 1e-30)), floor)
     return out
 
 
