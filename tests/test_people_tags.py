@@ -213,3 +213,22 @@ def test_a_face_of_unsure_gender_leaves_the_body_to_say_who_it_is() -> None:
     assert said["woman"] >= TAG_MIN and said["man"] == 0.0
     child = FaceReading(unsure.box, 0.9, 54.0, 0.52, 9.0, None, (0.1, 0.85, 0.05))
     assert features((child,), (body,), shown=True)["man"] == 0.0
+
+
+def test_grown_ups_with_their_children_are_a_family_not_friends() -> None:
+    """Four faces side by side: four grown-ups are a group of friends; two grown-ups with two
+    children are a family, and the same group is not called friends."""
+    from thumbdesk.ml.topic_scores import TAG_MIN
+
+    grown, kid = (0.0, 0.05, 0.1), (0.05, 0.9, 0.0)
+
+    groups_of = tuple[float, float, float]
+
+    def face(x: float, female: float, age: float, groups: groups_of) -> FaceReading:
+        return FaceReading((x, 0.3, 0.1, 0.15), 0.95, 80.0, female, age, None, groups)
+
+    adults = (face(0.1, 0.9, 30.0, grown), face(0.3, 0.1, 32.0, grown))
+    friends = features((*adults, face(0.5, 0.9, 28.0, grown), face(0.7, 0.1, 29.0, grown)))
+    assert friends["group"] >= TAG_MIN and friends["family"] == 0.0
+    family = features((*adults, face(0.5, 0.6, 7.0, kid), face(0.7, 0.3, 9.0, kid)))
+    assert family["family"] >= TAG_MIN and family["group"] < TAG_MIN
