@@ -50,6 +50,12 @@ labels of ../shared/eval."""
 BABY_THINGS = (0.1, 0.4)
 """Classifier mass of baby things (infant bed, bassinet, cradle, bib, pacifier ...) from which a
 person among them is a baby, and where surely."""
+CRADLED_FACE = 0.3
+"""A judged face counts as the person among baby things only where it reads as a baby's at least
+this far (its age group's infant share): a child on a bed the classifier takes for a cradle
+(infant bed 0.14, diaper 0.21) is no baby. On 24 labelled sets this took "baby" off a couple's
+hug (a top pick) and off two children on a bed with a plush toy (a lower candidate), and
+changed nothing else on the top picks."""
 CRADLED_SCORE = (0.35, 0.45)
 """Detector confidence from which a person among baby things counts, and where fully: lower than
 a person anywhere else (``person_strength``), because a baby lying swaddled in a cot is found
@@ -232,7 +238,11 @@ def features(
     ]
     unheld = [p for p in persons if not any(in_head(f, p) for f in grown_faces)]
     cradled = max(
-        [s for f, s in zip(faces, strengths, strict=True) if f not in grown_faces]
+        [
+            s
+            for f, s, g in zip(faces, strengths, groups, strict=True)
+            if f not in grown_faces and (g is None or g[2] >= CRADLED_FACE)
+        ]
         + [max(person_strength(p), ramp(p.score, *CRADLED_SCORE)) for p in unheld]
         + [0.0]
     )
