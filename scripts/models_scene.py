@@ -62,7 +62,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_models import write_entry
-from models_activity import VIEWS, accelerated_descent, app_feature, seen_as, threshold_for
+from models_activity import (
+    VIEWS,
+    accelerated_descent,
+    app_feature,
+    seen_as,
+    source_weights,
+    threshold_for,
+)
 from models_style import _blob, cached_arrays, platt, rows, run_probe_script
 from thumbdesk.ml.scene import SCENES
 
@@ -179,14 +186,6 @@ def dataset(data: Path, cache: Path | None) -> tuple[np.ndarray, ...]:
     return x, np.array(labels), np.array(of_scenes), np.array(repos)
 
 
-def repo_weights(repos: np.ndarray) -> np.ndarray:
-    """Every repository the same weight (its images share a photographer and a look)."""
-    names, counts = np.unique(repos, return_counts=True)
-    per = dict(zip(names, 1.0 / counts, strict=True))
-    w = np.array([per[r] for r in repos])
-    return w * len(w) / w.sum()
-
-
 def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
     """Standardisation and one weighted L2 logistic regression per head (accelerated gradient).
 
@@ -225,7 +224,8 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
     base: tuple[np.ndarray, np.ndarray] | None = None
     for kept, heads in ((of_scenes, ~every), (np.ones(len(y), bool), every)):
         xs, ys, rs = x[kept], y[kept][:, heads], repos[kept]
-        w = repo_weights(rs)
+        w = source_weights(np.zeros(len(rs)), rs)  # every repository the same weight
+        images = len(ys) // len(VIEWS)
         fold_of = {r: i % FOLDS for i, r in enumerate(sorted(np.unique(rs)))}
         folds = np.array([fold_of[r] for r in rs])
         scores = np.zeros(ys.shape)
@@ -242,7 +242,6 @@ def train(data: Path, out: Path, cache: Path | None) -> None:
             thresholds[k] = threshold_for(p, ys[:, j], w, PRECISION, LOWEST)
             weight[k], bias[k] = beta[:, j] * a, b[j] * a + c
             called, yes = p >= thresholds[k], ys[:, j]
-            images = len(ys) // len(VIEWS)
             print(
                 f"{HEADS[k]:9s} {int(yes.sum()) // len(VIEWS):4d} of {images} images "
                 f"{len(np.unique(rs[yes])):3d} repositories: threshold {thresholds[k]:.2f}, "

@@ -225,7 +225,8 @@ def features(
         out["face"] = max(out["face"], s * ramp(f.box[3], 0.05, 0.15))
     for p in persons:
         if p.female is None or any(
-            _speaks_for(f, g, persons) and in_head(f, p) for f, g in zip(faces, groups, strict=True)
+            _speaks_for(f, s, g) and in_head(f, p)
+            for f, s, g in zip(faces, strengths, groups, strict=True)
         ):
             continue
         said = BODY_SAYS * person_strength(p) * ramp(abs(p.female - 0.5) * 2.0, *BODY_CLEAR)
@@ -273,21 +274,21 @@ def features(
 
 
 def _speaks_for(
-    face: FaceReading, group: tuple[float, float, float] | None, persons: Sequence[PersonReading]
+    face: FaceReading, strength: float, group: tuple[float, float, float] | None
 ) -> bool:
     """Whether a face in a person's head says who the person is, rather than their body.
 
-    It does when its gender was read at all (GENDER_CLEAR) on a face in view, or when it reads
-    as a child's (a body does not make a child a woman or a man). A grown-up's face the gender
-    model leaves unsure (a small face at 0.52 female) leaves the body probe's clear reading
-    to speak: on nineteen labelled sets this named one more man (an outdoor fitness class)
-    and changed nothing else.
+    It does when its gender was read at all (GENDER_CLEAR) on a face in view (``strength``, its
+    ``face_strength``, above 0), or when it reads as a child's (a body does not make a child a
+    woman or a man). A grown-up's face the gender model leaves unsure (a small face at 0.52
+    female) leaves the body probe's clear reading to speak: on nineteen labelled sets this
+    named one more man (an outdoor fitness class) and changed nothing else.
     """
     if face.female is None:
         return False
     if group is not None and group[0] >= 0.5:
         return True
-    return ramp(abs(face.female - 0.5) * 2.0, *GENDER_CLEAR) * face_strength(face, persons) > 0.0
+    return ramp(abs(face.female - 0.5) * 2.0, *GENDER_CLEAR) * strength > 0.0
 
 
 def _grown_face_height(
