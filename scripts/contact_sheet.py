@@ -87,7 +87,8 @@ def clip_sheet(clip: Path, result: PipelineResult, max_rejected: int) -> np.ndar
         b = c.breakdown
         lines = [
             f"#{c.rank} t={c.frame.time_s:.2f}s score {c.score:.3f}",
-            f"q{b.quality:.2f} r{b.representativeness:.2f} p{b.popularity:.2f} n{c.cluster_size}",
+            f"q{b.quality:.2f} r{b.representativeness:.2f} p{b.popularity:.2f} f{b.face:.2f}"
+            f" n{c.cluster_size}",
             f"{tags}"[:40],
             f"faces {c.topics.faces}{_text_note(c)} {c.flag_reason if c.flagged else ''}"[:46],
             (

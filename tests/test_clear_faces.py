@@ -77,7 +77,7 @@ def _candidate(scorer: Scorer, frame: Frame) -> Candidate:
         quality=quality.measure(frame.image),
         cluster_id=0,
         cluster_size=len(CLOSED + OPEN),
-        breakdown=ScoreBreakdown(0.0, 0.0, 0.0, PipelineConfig().weights),
+        breakdown=ScoreBreakdown(0.0, 0.0, 0.0, 0.0, PipelineConfig().weights),
         topics=scorer.score_topics(evidence, default_topics()),
         evidence=evidence,
     )
@@ -228,7 +228,12 @@ def test_alternates_are_spread_in_time_and_never_worse_flagged() -> None:
         funny = to_working_size(reader.read(0), 480)
     metrics = quality.measure(funny)
     candidate = Candidate(
-        Frame(0, 0.0, funny), metrics, 0, 10, ScoreBreakdown(0, 0, 0, (1, 1, 1)), NEUTRAL_TOPICS
+        Frame(0, 0.0, funny),
+        metrics,
+        0,
+        10,
+        ScoreBreakdown(0, 0, 0, 0, (1, 1, 1, 1)),
+        NEUTRAL_TOPICS,
     )
     members = [Member(Frame(i, i * 0.1, funny), metrics) for i in range(1, 20)]
     members.append(Member(Frame(99, 9.9, funny), metrics, "blurry: soft"))

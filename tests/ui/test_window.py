@@ -61,7 +61,7 @@ def test_start_screen_then_drop_gives_ranked_candidates(qtbot, window: MainWindo
     assert window.workspace.preview.view.image() is not None
     bars = window.workspace.preview.bars.values()
     b = result.candidates[0].breakdown
-    assert bars == (b.quality, b.representativeness, b.popularity)
+    assert bars == (b.quality, b.representativeness, b.popularity, b.face)
     assert window.stack.currentWidget() is window.workspace
     assert "bigbuckbunny.mp4" in window.windowTitle() and "ThumbDesk" in window.windowTitle()
     assert window.export_action.isEnabled()

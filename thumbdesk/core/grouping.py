@@ -157,7 +157,7 @@ def cluster(
             cluster_id=cluster_id,
             cluster_size=len(members),
             shot=looks.shot[rows[rep]],
-            breakdown=ScoreBreakdown(0.0, 0.0, 0.0, config.weights),  # set by rescored
+            breakdown=ScoreBreakdown(0.0, 0.0, 0.0, 0.0, config.weights),  # set by rescored
             topics=NEUTRAL_TOPICS,
             flagged=flagged,
             flag_reason=f"{entry.reason}: {entry.detail}" if flagged else "",

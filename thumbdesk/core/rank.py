@@ -1,12 +1,22 @@
-"""Ranking: combine quality, representativeness and topic popularity into one score.
+"""Ranking: combine quality, representativeness, topic popularity and faces into one score.
 
 Candidates are ranked by score, one shot at a time: the best of each shot first.
 
-The final score of a candidate is the weighted mean of three terms in [0, 1]
+The final score of a candidate is the weighted mean of four terms in [0, 1]
 (``PipelineConfig.weights``): quality (sharpness, exposure, detail; blended with face quality
-when the model saw a face), representativeness (how much of the video its cluster covers) and
+when the model saw a face), representativeness (how much of the video its cluster covers),
 topic popularity (from the model layer, relative to the clip's most popular candidate; a
-neutral 0.5 when no model is loaded, so the ranking keeps its shape with or without the model).
+neutral 0.5 when no model is loaded, so the ranking keeps its shape with or without the model)
+and face (``FrameTopics.face_appeal``: a large face turned to the camera, smiling). The face
+term counts only in a clip where some candidate shows a face (``weights_for``): a landscape
+or a product shot keeps the score it had without it.
+
+Why a face term: on 328 clips of 27 labelled sets whose good and best moments helpers marked
+before any tool ran, the frames marked best show larger faces, turned to the camera and
+smiling, more often than the pick did. With the face term (weight 0.4) the pick lies in the
+best moment on 93 clips instead of 76 and in a good one on 286 instead of 279, with the same
+topic hits; weights from 0.35 to 0.5 give much the same. On five sets marked afterwards and
+scored once (61 clips): best 12 -> 14, good 55 -> 56.
 
 Burnt-in text costs a share of the score (``text_penalty``): a caption over 5% of the picture
 15%, a watermark in a corner little. A title card (a frame that is mostly text, as the model
@@ -80,6 +90,12 @@ def representativeness(cluster_size: int, largest_cluster: int) -> float:
     return math.sqrt(max(cluster_size, 0) / largest_cluster)
 
 
+def weights_for(config: PipelineConfig, faces_in_clip: bool) -> tuple[float, float, float, float]:
+    """The weights of the four terms in a clip: the face term only where faces are seen."""
+    quality, representativeness, popularity, face = config.weights
+    return (quality, representativeness, popularity, face if faces_in_clip else 0.0)
+
+
 def breakdown_for(
     candidate: Candidate,
     largest_cluster: int,
@@ -91,7 +107,8 @@ def breakdown_for(
 
     ``popularity_scale`` is the clip's reference popularity (see ``rescored``); the neutral
     popularity of an unscored frame is never rescaled. ``faces_in_clip``: other candidates of
-    the clip show faces, so a frame without one counts NO_FACE_QUALITY.
+    the clip show faces, so a frame without one counts NO_FACE_QUALITY and the face term
+    counts (``weights_for``).
     """
     topics = candidate.topics
     popularity = topics.popularity
@@ -107,7 +124,8 @@ def breakdown_for(
         quality=round(quality, 4),
         representativeness=round(representativeness(candidate.cluster_size, largest_cluster), 4),
         popularity=round(min(1.0, max(0.0, popularity)), 4),
-        weights=config.weights,
+        face=round(min(1.0, max(0.0, topics.face_appeal)), 4),
+        weights=weights_for(config, faces_in_clip),
         text_penalty=text_penalty(topics.text),
         face_penalty=FACE_FLAW_COST if candidate.face_flaw else 0.0,
         moment_penalty=MOMENT_FLAW_COST if candidate.moment_flaw else 0.0,

@@ -29,6 +29,7 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
             "quality": breakdown.quality,
             "representativeness": breakdown.representativeness,
             "popularity": breakdown.popularity,
+            "face": breakdown.face,
             "weights": list(breakdown.weights),
             "text_penalty": breakdown.text_penalty,
             "face_penalty": breakdown.face_penalty,

@@ -144,6 +144,9 @@ class FrameTopics:
     """Number of faces found."""
     face_quality: float | None = None
     """0..1 for how well the main face is shown (size, sharpness, eyes); None without faces."""
+    face_appeal: float = 0.0
+    """0..1 for how much the main face draws a viewer: large, turned to the camera, smiling
+    (``ml.faces.face_appeal``); 0 without faces."""
     subject_box: tuple[float, float, float, float] | None = None
     """Main subject (x, y, w, h) as fractions of the frame, for crop defaults; None if unknown."""
     subject_boxes: tuple[tuple[float, float, float, float], ...] = ()
@@ -163,12 +166,14 @@ class FrameTopics:
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
-    """The three terms of a candidate's score (each in [0, 1]), their weights, the text penalty."""
+    """The four terms of a candidate's score (each in [0, 1]), their weights, the penalties."""
 
     quality: float
     representativeness: float
     popularity: float
-    weights: tuple[float, float, float]
+    face: float
+    """How much the frame's main face draws a viewer (``FrameTopics.face_appeal``)."""
+    weights: tuple[float, float, float, float]
     text_penalty: float = 0.0
     """Share of the score lost to burnt-in text (captions, titles; ``core.rank.text_penalty``)."""
     face_penalty: float = 0.0
@@ -179,11 +184,15 @@ class ScoreBreakdown:
     shot shows the peak of the action (``Candidate.moment_flaw``)."""
 
     @property
+    def terms(self) -> tuple[float, float, float, float]:
+        """Quality, representativeness, popularity and face, in the order of ``weights``."""
+        return (self.quality, self.representativeness, self.popularity, self.face)
+
+    @property
     def total(self) -> float:
-        """Weighted mean of the three terms, less the text, face and moment penalties, in [0, 1]."""
-        wq, wr, wp = self.weights
-        mean = (wq * self.quality + wr * self.representativeness + wp * self.popularity) / (
-            wq + wr + wp
+        """Weighted mean of the four terms, less the text, face and moment penalties, in [0, 1]."""
+        mean = sum(w * t for w, t in zip(self.weights, self.terms, strict=True)) / max(
+            sum(self.weights), 1e-12
         )
         kept = (1.0 - self.text_penalty) * (1.0 - self.face_penalty) * (1.0 - self.moment_penalty)
         return mean * kept
@@ -260,8 +269,9 @@ class PipelineConfig:
     expression, another part of a pan); the closer one is merged into the better one."""
     max_candidates: int = 12
     min_candidates: int = 3
-    weights: tuple[float, float, float] = (0.35, 0.25, 0.40)
-    """Weights of quality, representativeness and popularity in the final score."""
+    weights: tuple[float, float, float, float] = (0.35, 0.25, 0.40, 0.40)
+    """Weights of quality, representativeness, popularity and face in the final score
+    (``core.rank``)."""
     popularity_floor: float = 0.3
     """Popularity is scored relative to the clip's most popular candidate (as cluster size is
     relative to the largest cluster), but never divided by less than this: a clip where no

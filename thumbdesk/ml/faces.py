@@ -342,3 +342,27 @@ def face_quality(face: Face, smile: float | None = None) -> float:
     q = 0.3 * size + 0.15 * pixels + 0.25 * sharp + 0.15 * face.symmetry + 0.15 * conf
     shown = float(np.clip(q * centred * edge, 0.0, 1.0))
     return shown if smile is None else (1.0 - SMILE_SHARE) * shown + SMILE_SHARE * smile
+
+
+APPEAL_HEIGHT = 0.25
+"""Face height, as a share of the frame's, at which a face is as large as a thumbnail needs."""
+APPEAL_SHARES = (0.6, 0.15, 0.25)
+"""Shares of ``face_appeal`` made by the face's size, by its being turned to the camera (the
+expression model read it: eyes in view, large and frontal) and by its smile."""
+
+
+def face_appeal(face: Face | None, smile: float | None = None) -> float:
+    """0..1 for how much a frame's main face draws a viewer: large, turned to the camera, smiling.
+
+    ``smile``: P(happy) where the expression model read the face (None: turned away, small or
+    eyes out of view). A frame without a face has none (0). Where ``face_quality`` asks
+    whether a face is shown well (sharp, whole, centred), this asks whether it is the face a
+    creator puts on a thumbnail; see ``core.rank`` for what it weighs in the pick.
+    """
+    if face is None:
+        return 0.0
+    size_share, turned_share, smile_share = APPEAL_SHARES
+    appeal = size_share * float(np.clip(face.box[3] / APPEAL_HEIGHT, 0.0, 1.0))
+    if smile is not None:
+        appeal += turned_share + smile_share * float(np.clip(smile, 0.0, 1.0))
+    return round(appeal, 4)

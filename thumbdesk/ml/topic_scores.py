@@ -51,7 +51,7 @@ from thumbdesk.ml.evidence import (
     subject_box,
     subject_boxes,
 )
-from thumbdesk.ml.faces import face_quality
+from thumbdesk.ml.faces import face_appeal, face_quality
 from thumbdesk.ml.located import located_objects
 from thumbdesk.ml.people_features import FEATURES, SPECIFIC, features
 from thumbdesk.ml.ramps import ramps
@@ -277,8 +277,16 @@ class TopicReader:
         main = ev.faces[0] if ev.faces else None
         subject = subject_box(main) if main else person_box(ev)
         text = text_found(ev.text, _has_subject(ev))
+        smile = ev.smiles[0] if main else None
+        appeal = face_appeal(main, smile)
         if not words:
-            return FrameTopics(popularity=0.0, faces=len(ev.faces), subject_box=subject, text=text)
+            return FrameTopics(
+                popularity=0.0,
+                faces=len(ev.faces),
+                face_appeal=appeal,
+                subject_box=subject,
+                text=text,
+            )
         table = self._table(words)
         scores, counted = self._certainties(ev, table)
         weights = np.array([t.weight for t in topics], dtype=np.float64)
@@ -291,7 +299,8 @@ class TopicReader:
             popularity=round(popularity, 6),
             topics=shown,
             faces=len(ev.faces),
-            face_quality=face_quality(main, ev.smiles[0]) if main else None,
+            face_quality=face_quality(main, smile) if main else None,
+            face_appeal=appeal,
             subject_box=subject or _object_box(ev, table, tags),
             subject_boxes=subject_boxes(ev) + _tagged_objects(ev, table, tags),
             text=text,

@@ -207,7 +207,8 @@ class CandidateModel(QAbstractListModel):
         lines = [
             f"<b>#{rank}</b> at {format_time(cand.frame.time_s)} (frame {cand.frame.index})",
             f"score {cand.score:.2f}: quality {b.quality:.2f}, "
-            f"representativeness {b.representativeness:.2f}, popularity {b.popularity:.2f}",
+            f"representativeness {b.representativeness:.2f}, popularity {b.popularity:.2f}, "
+            f"face {b.face:.2f}",
             f"shot of {count_of(cand.cluster_size, 'similar frame')}",
         ]
         if cand.topics.topics:

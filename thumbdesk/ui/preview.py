@@ -1,7 +1,7 @@
 """Large preview of the chosen frame, with its score broken down as a small bar chart.
 
 ``ImageView`` draws a QImage fitted to its rectangle; ``ScoreBars`` draws quality,
-representativeness and popularity (with their weights) for a candidate; ``PreviewPane`` puts
+representativeness, popularity and face (with their weights) for a candidate; ``PreviewPane`` puts
 them together with a caption, the topic tags and the Export / Copy buttons.
 """
 
@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 from thumbdesk.core.types import ScoreBreakdown
 from thumbdesk.ui.theme import BACKDROP, ON_BACKDROP, SCORE_COLOURS, accent
 
-BAR_NAMES = ("Quality", "Representativeness", "Popularity")
+BAR_NAMES = ("Quality", "Representativeness", "Popularity", "Face")
 BAR_MEANINGS = (
     "sharpness against the rest of the clip, exposure, detail and faces",
     "how much of the video this frame's shot stands for",
     "how strongly the frame shows the topics viewers click on",
+    "a large face turned to the camera, smiling (counts only in a clip with faces)",
 )
+"""One per term of ``ScoreBreakdown.terms``, in its order."""
 
 
 class ImageView(QWidget):
@@ -76,7 +78,7 @@ class ImageView(QWidget):
 
 
 class ScoreBars(QWidget):
-    """Three horizontal bars: quality, representativeness, popularity, each 0..1."""
+    """One horizontal bar per score term (quality, representativeness, popularity, face), 0..1."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,7 +98,7 @@ class ScoreBars(QWidget):
         if b is None:
             return ""
         total = sum(b.weights) or 1.0
-        values = (b.quality, b.representativeness, b.popularity)
+        values = b.terms
         lines = [
             f"{name} {value:.2f}: {meaning}; counts {weight / total * 100:.0f}% of the score"
             for name, meaning, value, weight in zip(
@@ -105,28 +107,28 @@ class ScoreBars(QWidget):
         ]
         return "\n".join(lines)
 
-    def values(self) -> tuple[float, float, float] | None:
-        """Return the three values shown, or None."""
+    def values(self) -> tuple[float, float, float, float] | None:
+        """Return the values shown, or None."""
         b = self._breakdown
-        return None if b is None else (b.quality, b.representativeness, b.popularity)
+        return None if b is None else b.terms
 
     def _row_height(self) -> int:
         return QFontMetrics(self.font()).height() + 8
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        """Three rows."""
-        return QSize(320, 3 * self._row_height() + 4)
+        """A row per term."""
+        return QSize(320, len(BAR_NAMES) * self._row_height() + 4)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        """Three rows, narrow."""
-        return QSize(200, 3 * self._row_height() + 4)
+        """A row per term, narrow."""
+        return QSize(200, len(BAR_NAMES) * self._row_height() + 4)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Label, bar, value, weight on each row."""
         if self._breakdown is None:
             return
         b = self._breakdown
-        values = (b.quality, b.representativeness, b.popularity)
+        values = b.terms
         total_w = sum(b.weights) or 1.0
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

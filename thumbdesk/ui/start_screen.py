@@ -86,8 +86,9 @@ class StartScreen(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint = QLabel(
             "ThumbDesk looks at every shot, skips dark, blurry and repeated frames, and ranks "
-            "the rest by quality, how well they represent the video and how popular their "
-            "topics are. Pick one, fine-tune it on the timeline, and export."
+            "the rest by quality, how well they represent the video, how popular their "
+            "topics are and how well they show a face. Pick one, fine-tune it on the "
+            "timeline, and export."
         )
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -29,8 +29,8 @@ ON_BACKDROP = QColor(170, 170, 170)
 """Placeholder text on BACKDROP."""
 WARNING = QColor("#b45309")
 """Warning text in dialogs (topic words that cannot be matched; see ``warning``)."""
-SCORE_COLOURS = (QColor("#3fb68b"), QColor("#3d7eff"), QColor("#f08a24"))
-"""Quality, representativeness and popularity bars."""
+SCORE_COLOURS = (QColor("#3fb68b"), QColor("#3d7eff"), QColor("#f08a24"), QColor("#d9488f"))
+"""Quality, representativeness, popularity and face bars."""
 
 
 def is_dark(palette: QPalette) -> bool:
