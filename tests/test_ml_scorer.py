@@ -233,6 +233,13 @@ def test_a_face_on_a_dog_is_no_persons() -> None:
     assert people_faces([holding], [Detection("dog", 0.48, (0.22, 0.05, 0.25, 0.44))]) == (holding,)
     hugging = Detection("person", 0.7, (0.2, 0.2, 0.7, 0.8))
     assert people_faces([dogs_face], [dog, hugging]) == (dogs_face,)
+    # a Jack Russell held up to the camera: the detector's person is its dog's box read again
+    held_up = Detection("dog", 0.58, (0.1, 0.19, 0.81, 0.8))
+    again = Detection("person", 0.41, (0.09, 0.1, 0.88, 0.9))
+    jack_russell, owner = face((0.26, 0.19, 0.46, 0.85)), face((0.72, 0.0, 0.27, 0.43))
+    assert people_faces([jack_russell, owner], [held_up, again]) == (owner,)
+    as_sure = Detection("person", 0.52, again.box)  # the detector is torn: the box holds a person
+    assert people_faces([jack_russell], [held_up, as_sure]) == (jack_russell,)
 
 
 def test_a_cat_needs_the_classifier_to_see_a_furry_pet(scorer: Scorer) -> None:
