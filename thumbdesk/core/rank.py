@@ -14,9 +14,9 @@ or a product shot keeps the score it had without it.
 Why a face term: on 328 clips of 27 labelled sets whose good and best moments helpers marked
 before any tool ran, the frames marked best show larger faces, turned to the camera and
 smiling, more often than the pick did. With the face term (weight 0.4) the pick lies in the
-best moment on 93 clips instead of 76 and in a good one on 286 instead of 279, with the same
-topic hits; weights from 0.35 to 0.5 give much the same. On five sets marked afterwards and
-scored once (61 clips): best 12 -> 14, good 55 -> 56.
+best moment on 90 clips instead of 76 and in a good one on 286 instead of 279 (fresh runs),
+with the same topic hits; weights from 0.35 to 0.5 give much the same. On eight sets marked
+afterwards and scored once (88 clips): best 15 -> 17, good 75 -> 76.
 
 Burnt-in text costs a share of the score (``text_penalty``): a caption over 5% of the picture
 15%, a watermark in a corner little. A title card (a frame that is mostly text, as the model
