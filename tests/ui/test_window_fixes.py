@@ -171,3 +171,25 @@ def test_sample_clip_stays_out_of_recent_and_of_the_open_folder(
     window.open_dialog()
     assert seen == [str(SHORTEST_CLIP.resolve().parent)]
     assert window.settings.recent_files() == [str(SHORTEST_CLIP.resolve())]
+
+
+def test_the_face_bar_shows_only_where_the_face_term_weighs(qtbot, core_results) -> None:
+    """A clip where no candidate shows a face scores on three terms: no "Face 0.00 x0%" row."""
+    from thumbdesk.core.rank import rescored
+    from thumbdesk.core.types import FrameTopics, PipelineConfig
+    from thumbdesk.ui.preview import ScoreBars
+
+    base = core_results("bigbuckbunny.mp4").candidates[0]
+    face = FrameTopics(popularity=0.5, faces=1, face_quality=0.6, face_appeal=0.8)
+    (with_face,) = rescored([replace(base, topics=face)], PipelineConfig())
+    (without,) = rescored([replace(base, topics=FrameTopics(popularity=0.5))], PipelineConfig())
+    bars = ScoreBars()
+    qtbot.addWidget(bars)
+    bars.set_breakdown(with_face.breakdown)
+    assert bars.names() == ("Quality", "Representativeness", "Popularity", "Face")
+    assert "Face 0.80" in bars.toolTip()
+    four_rows = bars.sizeHint().height()
+    bars.set_breakdown(without.breakdown)
+    assert bars.names() == ("Quality", "Representativeness", "Popularity")
+    assert "Face" not in bars.toolTip()
+    assert bars.sizeHint().height() < four_rows

@@ -78,7 +78,11 @@ class ImageView(QWidget):
 
 
 class ScoreBars(QWidget):
-    """One horizontal bar per score term (quality, representativeness, popularity, face), 0..1."""
+    """One horizontal bar per score term (quality, representativeness, popularity, face), 0..1.
+
+    A term that weighs nothing in the candidate's clip (face, where no candidate shows one) has
+    no bar.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,7 +94,18 @@ class ScoreBars(QWidget):
         self._breakdown = breakdown
         self.setVisible(breakdown is not None)
         self.setToolTip(self._explain(breakdown))
+        self.updateGeometry()
         self.update()
+
+    def names(self) -> tuple[str, ...]:
+        """The names of the bars shown (the terms that weigh in the score)."""
+        return tuple(BAR_NAMES[i] for i in self._rows())
+
+    def _rows(self) -> list[int]:
+        b = self._breakdown
+        if b is None:
+            return list(range(len(BAR_NAMES)))
+        return [i for i, weight in enumerate(b.weights) if weight > 0]
 
     @staticmethod
     def _explain(b: ScoreBreakdown | None) -> str:
@@ -104,6 +119,7 @@ class ScoreBars(QWidget):
             for name, meaning, value, weight in zip(
                 BAR_NAMES, BAR_MEANINGS, values, b.weights, strict=True
             )
+            if weight > 0
         ]
         return "\n".join(lines)
 
@@ -116,12 +132,12 @@ class ScoreBars(QWidget):
         return QFontMetrics(self.font()).height() + 8
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        """A row per term."""
-        return QSize(320, len(BAR_NAMES) * self._row_height() + 4)
+        """A row per bar."""
+        return QSize(320, len(self._rows()) * self._row_height() + 4)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        """A row per term, narrow."""
-        return QSize(200, len(BAR_NAMES) * self._row_height() + 4)
+        """A row per bar, narrow."""
+        return QSize(200, len(self._rows()) * self._row_height() + 4)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Label, bar, value, weight on each row."""
@@ -139,8 +155,9 @@ class ScoreBars(QWidget):
         track = self.palette().color(QPalette.ColorRole.Mid)
         track.setAlpha(90)
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        for i, (name, value, weight) in enumerate(zip(BAR_NAMES, values, b.weights, strict=True)):
-            top = 2 + i * row_h
+        for row, i in enumerate(self._rows()):
+            name, value, weight = BAR_NAMES[i], values[i], b.weights[i]
+            top = 2 + row * row_h
             painter.setPen(text)
             painter.drawText(QRect(0, top, label_w, row_h), Qt.AlignmentFlag.AlignVCenter, name)
             bar = QRectF(label_w, top + row_h / 2 - 5, self.width() - label_w - value_w, 10)
