@@ -26,7 +26,7 @@ import numpy as np
 
 from thumbdesk.ml.backends import FIT
 from thumbdesk.ml.detector import Detection
-from thumbdesk.ml.evidence import OBJECT_LOW, Evidence, box_iou, inside
+from thumbdesk.ml.evidence import OBJECT_LOW, Evidence, box_iou, inside, intersection
 from thumbdesk.ml.faces import Face
 from thumbdesk.ml.ramps import ramp
 
@@ -272,9 +272,8 @@ def _animal_head(
     face: tuple[float, float, float, float], animal: tuple[float, float, float, float]
 ) -> bool:
     """Whether a face box is an animal's head: tall for the animal's box, and lying in it."""
-    x, y, w, h = face
-    ax, ay, aw, ah = animal
-    overlap = max(0.0, min(x + w, ax + aw) - max(x, ax)) * max(
-        0.0, min(y + h, ay + ah) - max(y, ay)
+    return (
+        inside(face, animal)
+        and face[3] >= ANIMAL_HEAD * animal[3]
+        and intersection(face, animal) >= ANIMAL_HEAD_INSIDE * face[2] * face[3]
     )
-    return inside(face, animal) and h >= ANIMAL_HEAD * ah and overlap >= ANIMAL_HEAD_INSIDE * w * h

@@ -93,7 +93,7 @@ class ScoreBars(QWidget):
         """Show a candidate's breakdown (None hides the bars)."""
         self._breakdown = breakdown
         self.setVisible(breakdown is not None)
-        self.setToolTip(self._explain(breakdown))
+        self.setToolTip(self._explain())
         self.updateGeometry()
         self.update()
 
@@ -107,19 +107,16 @@ class ScoreBars(QWidget):
             return list(range(len(BAR_NAMES)))
         return [i for i, weight in enumerate(b.weights) if weight > 0]
 
-    @staticmethod
-    def _explain(b: ScoreBreakdown | None) -> str:
+    def _explain(self) -> str:
         """One line per bar: what it measures, its value and its share of the score."""
+        b = self._breakdown
         if b is None:
             return ""
         total = sum(b.weights) or 1.0
-        values = b.terms
         lines = [
-            f"{name} {value:.2f}: {meaning}; counts {weight / total * 100:.0f}% of the score"
-            for name, meaning, value, weight in zip(
-                BAR_NAMES, BAR_MEANINGS, values, b.weights, strict=True
-            )
-            if weight > 0
+            f"{BAR_NAMES[i]} {b.terms[i]:.2f}: {BAR_MEANINGS[i]}; "
+            f"counts {b.weights[i] / total * 100:.0f}% of the score"
+            for i in self._rows()
         ]
         return "\n".join(lines)
 
