@@ -64,6 +64,23 @@ def test_a_region_gives_keypoints_in_whole_frame_fractions(scorer: Scorer) -> No
     assert abs(match.box[0] - x) < 0.05 and abs(match.box[3] - h) < 0.08
 
 
+def test_a_small_player_is_looked_at_inside_his_region(scorer: Scorer) -> None:
+    """After the kick (4.27 s) the boy walks back 0.14 of the frame high: the pose model finds
+    no body in the whole frame, but reads his pose around him, and he is tall enough to be
+    looked at (``MIN_PERSON_HEIGHT``)."""
+    with FrameReader(KICK) as reader:
+        image = to_working_size(reader.read(128), 480)
+    aspect = image.shape[1] / image.shape[0]
+    people = scorer.people_in(scorer.evidence([image])[0])
+    assert people
+    tallest = max(b[3] for b in people)
+    assert moments.MIN_PERSON_HEIGHT <= tallest < 0.2  # measured: 0.136
+    assert moments.moment(moments.main_bodies(scorer.find_poses([image])[0], aspect)) is None
+    region = moments.look_region(people, aspect)
+    seen = scorer.find_poses([image], region)[0]
+    assert moments.moment(moments.main_bodies(seen, aspect)) is not None
+
+
 def test_a_dancer_turned_away_gives_way_to_the_group_facing_the_camera(scorer: Scorer) -> None:
     """Looked at on the contact sheet: the 8.80 s candidate (two of the three women half turned
     away mid-step) became a frame of its group where all three face the camera."""

@@ -52,10 +52,14 @@ from thumbdesk.core.types import Candidate, Frame, FrameTopics, Topic
 
 log = logging.getLogger(__name__)
 
-MIN_PERSON_HEIGHT = 0.25
+MIN_PERSON_HEIGHT = 0.12
 """The largest person the detector found in a candidate must be this tall (fraction of the
-frame) for it to be looked at: the pose model misses smaller people, and their pose hardly
-shows in a thumbnail."""
+frame) for it to be looked at. The pose model reads the people inside ``look_region``, not
+the whole frame: a penalty taker 0.14 of the frame high, whom it misses in the whole frame,
+is read there. Below about an eighth of the frame a pose hardly shows in a thumbnail. From
+0.25 to 0.12, on 471 clips whose moments creators marked, two picks moved (silhouettes
+playing ball on a beach, a mountain biker on a forest trail, each to a frame more turned to
+the camera), both into the creators' best moment; no other pick and no tag changed."""
 TOP_LOOKED = 3
 """Only the best-ranked candidates are looked at: the ones a creator sees first."""
 MAX_ALTERNATES = 5
