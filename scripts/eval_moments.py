@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pick_common import load_model, run
+from pick_common import in_spans, load_model, run
 from thumbdesk.core.model_api import FrameScorer
 
 SLACK_S = 0.05
@@ -70,9 +70,7 @@ class ClipScore:
 
 def inside(spans: Sequence[Span], time_s: float | None) -> bool:
     """Whether ``time_s`` lies in one of ``spans`` (within SLACK_S)."""
-    if time_s is None:
-        return False
-    return any(start - SLACK_S <= time_s <= end + SLACK_S for start, end in spans)
+    return time_s is not None and in_spans(time_s, spans, SLACK_S)
 
 
 def covered(spans: Sequence[Span], duration_s: float) -> float:
@@ -176,9 +174,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             score = score_clip(clip, item, moments, scorer, peer=not args.no_peer)
             scores.append(score)
-            peer = "" if score.peer_s is None else f"; FFmpeg {score.peer_s:.2f} s"
-            peer += (
-                "" if score.peer_s is None else f" good {score.peer_good} best {score.peer_best}"
+            peer = (
+                ""
+                if score.peer_s is None
+                else f"; FFmpeg {score.peer_s:.2f} s good {score.peer_good} best {score.peer_best}"
             )
             pick = "none" if score.pick_s is None else f"{score.pick_s:.2f} s"
             print(f"{item}: pick {pick} good {score.good} best {score.best}{peer}", flush=True)

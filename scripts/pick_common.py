@@ -2,7 +2,7 @@
 
 The pipeline runs with the bundled model and the general preset.
 
-Used by ``contact_sheet.py``, ``pick_targets.py`` and ``eval_reframe.py``.
+Used by ``contact_sheet.py``, ``pick_targets.py``, ``eval_reframe.py`` and ``eval_moments.py``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def load_model(device: str = "cpu") -> FrameScorer | None:
     except Exception as exc:
         logging.warning("no model (%s): ranking with neutral popularity", exc)
         return None
+
+
+def in_spans(time_s: float, spans: Iterable[tuple[float, float]], slack_s: float) -> bool:
+    """Whether ``time_s`` lies in one of the marked ``spans`` (seconds), within ``slack_s``."""
+    return any(start - slack_s <= time_s <= end + slack_s for start, end in spans)
 
 
 def run(clip: Path, scorer: FrameScorer | None) -> PipelineResult:

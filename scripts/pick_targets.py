@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pick_common import ROOT, clips, load_model, run
+from pick_common import ROOT, clips, in_spans, load_model, run
 from thumbdesk.core.types import Candidate
 
 SAME_PICTURE = 0.98
@@ -76,7 +76,7 @@ def action_peaks() -> dict[str, list[tuple[float, float]]]:
 
 
 def in_peak(time_s: float, peaks: list[tuple[float, float]]) -> bool:
-    return any(a - PEAK_SLACK_S <= time_s <= b + PEAK_SLACK_S for a, b in peaks)
+    return in_spans(time_s, peaks, PEAK_SLACK_S)
 
 
 def main(argv: list[str] | None = None) -> int:
