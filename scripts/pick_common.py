@@ -2,7 +2,8 @@
 
 The pipeline runs with the bundled model and the general preset.
 
-Used by ``contact_sheet.py``, ``pick_targets.py``, ``eval_reframe.py`` and ``eval_moments.py``.
+Used by ``contact_sheet.py``, ``pick_targets.py``, ``eval_reframe.py``, ``eval_moments.py`` and
+``side_by_side.py``.
 """
 
 from __future__ import annotations
