@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import shutil
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -32,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pick_common import in_spans, load_model, run
+from pick_common import ffmpeg_thumbnail, in_spans, load_model, run
 from thumbdesk.core.model_api import FrameScorer
 
 SLACK_S = 0.05
@@ -97,17 +94,6 @@ def load_moments(path: Path) -> dict[str, Moments]:
     }
 
 
-def ffmpeg_thumbnail_time(clip: Path) -> float | None:
-    """The presentation time of the frame FFmpeg's thumbnail filter picks, or None."""
-    if shutil.which("ffmpeg") is None:
-        return None
-    command = ["ffmpeg", "-v", "info", "-i", str(clip), "-vf", "thumbnail,showinfo"]
-    command += ["-frames:v", "1", "-f", "null", "-"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    times = re.findall(r"pts_time:([0-9.]+)", done.stderr)
-    return float(times[0]) if times else None
-
-
 def score_clip(
     clip: Path, name: str, moments: Moments, scorer: FrameScorer | None, peer: bool
 ) -> ClipScore:
@@ -116,7 +102,8 @@ def score_clip(
     times = [c.frame.time_s for c in result.candidates[:TOP]]
     pick_s = times[0] if times else None
     duration = result.video.duration_s
-    peer_s = ffmpeg_thumbnail_time(clip) if peer else None
+    found = ffmpeg_thumbnail(clip) if peer else None
+    peer_s = None if found is None else found.time_s
     return ClipScore(
         clip=name,
         pick_s=pick_s,

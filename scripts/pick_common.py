@@ -1,4 +1,4 @@
-"""What the pick-quality scripts share: the real pipeline on a clip, frames read back.
+"""What the pick-quality scripts share: the pipeline on a clip, frames read back, FFmpeg's pick.
 
 The pipeline runs with the bundled model and the general preset.
 
@@ -9,9 +9,15 @@ Used by ``contact_sheet.py``, ``pick_targets.py``, ``eval_reframe.py``, ``eval_m
 from __future__ import annotations
 
 import logging
+import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from thumbdesk.core.decode import FrameReader, to_working_size
@@ -51,6 +57,34 @@ def load_model(device: str = "cpu") -> FrameScorer | None:
 def in_spans(time_s: float, spans: Iterable[tuple[float, float]], slack_s: float) -> bool:
     """Whether ``time_s`` lies in one of the marked ``spans`` (seconds), within ``slack_s``."""
     return any(start - slack_s <= time_s <= end + slack_s for start, end in spans)
+
+
+@dataclass(frozen=True)
+class PeerFrame:
+    """The frame FFmpeg's thumbnail filter picks: its presentation time and the picture."""
+
+    time_s: float
+    image: np.ndarray
+
+
+def ffmpeg_thumbnail(clip: Path) -> PeerFrame | None:
+    """The peer's pick (``ffmpeg -vf thumbnail``: upright, full size).
+
+    None without FFmpeg, or when it picks nothing.
+    """
+    if shutil.which("ffmpeg") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "peer.png"
+        command = ["ffmpeg", "-v", "info", "-i", str(clip), "-vf", "thumbnail,showinfo"]
+        done = subprocess.run(
+            [*command, "-frames:v", "1", str(out)], capture_output=True, text=True, check=False
+        )
+        times = re.findall(r"pts_time:([0-9.]+)", done.stderr)
+        image = cv2.imread(str(out)) if out.is_file() else None
+    if not times or image is None:
+        return None
+    return PeerFrame(float(times[0]), image)
 
 
 def run(clip: Path, scorer: FrameScorer | None) -> PipelineResult:

@@ -22,9 +22,7 @@ import argparse
 import json
 import random
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -33,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pick_common import clips, frames_at, load_model, run
+from pick_common import clips, ffmpeg_thumbnail, frames_at, load_model, run
 
 OURS, PEER = "thumbdesk", "ffmpeg"
 TILE_HEIGHT = 360
@@ -42,17 +40,6 @@ PAIRS_PER_SHEET = 4
 GAP = 20
 """White space between the two frames of a pair, and between pairs."""
 VERDICTS = ("A", "B", "tie")
-
-
-def ffmpeg_thumbnail(clip: Path) -> np.ndarray | None:
-    """The frame FFmpeg's thumbnail filter picks (upright, full size), or None."""
-    if shutil.which("ffmpeg") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "peer.png"
-        command = ["ffmpeg", "-v", "error", "-i", str(clip), "-vf", "thumbnail"]
-        subprocess.run([*command, "-frames:v", "1", str(out)], capture_output=True, check=False)
-        return cv2.imread(str(out)) if out.is_file() else None
 
 
 def tile(image: np.ndarray, label: str) -> np.ndarray:
@@ -89,11 +76,12 @@ def make_sheets(paths: list[Path], out: Path, seed: int, device: str) -> dict[st
     key: dict[str, dict[str, str]] = {}
     rows: list[np.ndarray] = []
     for clip in paths:
-        peer = ffmpeg_thumbnail(clip)
+        found = ffmpeg_thumbnail(clip)
         result = run(clip, scorer)
-        if peer is None or not result.candidates:
-            print(f"{clip}: no frame from {'FFmpeg' if peer is None else 'ThumbDesk'}, skipped")
+        if found is None or not result.candidates:
+            print(f"{clip}: no frame from {'FFmpeg' if found is None else 'ThumbDesk'}, skipped")
             continue
+        peer = found.image
         index = result.candidates[0].frame.index
         ours = frames_at(clip, result, [index], long_side=max(peer.shape[:2]))[index]
         pair_id = f"{len(key) + 1:03d}"
