@@ -64,13 +64,18 @@ def still_clip(photo: Path, folder: Path) -> Path:
     return out
 
 
+def cache_file(cache: Path, item: str) -> Path:
+    """Where ``--cache`` keeps the pipeline's result for ``item`` (a path under the eval dir)."""
+    return cache / (item.replace("/", "__") + ".pkl")
+
+
 def item_result(
     item: str, eval_dir: Path, device: str, cache: Path | None, fresh: bool
 ) -> PipelineResult:
     """The pipeline's result for one item, from the cache when allowed."""
     scorer = load_scorer(device)
     topics = default_topics()
-    cached = cache / (item.replace("/", "__") + ".pkl") if cache else None
+    cached = cache_file(cache, item) if cache else None
     if cached is not None and cached.exists() and not fresh:
         with cached.open("rb") as f:
             result: PipelineResult = pickle.load(f)
