@@ -69,22 +69,31 @@ def cache_file(cache: Path, item: str) -> Path:
     return cache / (item.replace("/", "__") + ".pkl")
 
 
+def cached_result(cache: Path, item: str) -> PipelineResult | None:
+    """The result ``--cache`` kept for ``item`` as the pipeline gave it, or None."""
+    path = cache_file(cache, item)
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        result: PipelineResult = pickle.load(f)
+    return result
+
+
 def item_result(
     item: str, eval_dir: Path, device: str, cache: Path | None, fresh: bool
 ) -> PipelineResult:
     """The pipeline's result for one item, from the cache when allowed."""
     scorer = load_scorer(device)
     topics = default_topics()
-    cached = cache_file(cache, item) if cache else None
-    if cached is not None and cached.exists() and not fresh:
-        with cached.open("rb") as f:
-            result: PipelineResult = pickle.load(f)
-        return rerank(result, scorer, topics)
+    stored = cached_result(cache, item) if cache and not fresh else None
+    if stored is not None:
+        return rerank(stored, scorer, topics)
     source = eval_dir / item
     with tempfile.TemporaryDirectory() as tmp:
         path = still_clip(source, Path(tmp)) if source.suffix.lower() in IMAGE_FORMATS else source
         result = pick(path, scorer=scorer, topics=topics)
-    if cached is not None:
+    if cache is not None:
+        cached = cache_file(cache, item)
         cached.parent.mkdir(parents=True, exist_ok=True)
         with cached.open("wb") as f:
             pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)

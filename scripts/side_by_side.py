@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import random
 import shutil
 import sys
@@ -43,7 +42,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_topics import cache_file, load_labels
+from eval_topics import cached_result, load_labels
 from pick_common import clips, ffmpeg_thumbnail, frames_at, load_model, run
 from thumbdesk.core.formats import IMAGE_FORMATS
 from thumbdesk.core.types import PipelineResult
@@ -147,12 +146,8 @@ def make_change_sheets(
 
 def cached_pick(cache: Path, item: str) -> PipelineResult | None:
     """The cached result of ``item`` in ``cache`` when it has a pick, else None."""
-    path = cache_file(cache, item)
-    if not path.exists():
-        return None
-    with path.open("rb") as f:
-        result: PipelineResult = pickle.load(f)
-    return result if result.candidates else None
+    result = cached_result(cache, item)
+    return result if result is not None and result.candidates else None
 
 
 def write_sheets(rows: list[np.ndarray], key: dict[str, dict[str, str]], out: Path) -> None:
